@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest model bench clean
+.PHONY: install demo test lint typecheck pytest model bench eval clean
 
 $(STAMP): pyproject.toml requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out build *.egg-info
+
+eval: $(STAMP)
+	@for f in corpus/seeds.jsonl ../shared/dev/*.jsonl; do \
+		echo "== $$f"; $(BIN)/newsfacts evaluate --gold $$f $$f | head -8; done

@@ -1,54 +1,648 @@
 """Batch runs over corpora: extract to a facts file, or extract + aggregate + report.
 
-PLACEHOLDER: sequential first version; workers, dask, resume come with the batch layer.
+The corpus streams through in chunks of documents. Each chunk is processed by a worker
+(in this process, a process pool, or a Dask cluster) into part files under
+`<output>.work/`, finished by an atomic rename and a `.done.json` marker; the final outputs
+are the parts concatenated in chunk order. So memory does not grow with the corpus, the
+output is the same for any number of workers or engine, and an interrupted run resumes
+from its last finished chunk.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import contextlib
+import csv
+import functools
+import hashlib
 import json
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import threading
 import time
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .documents import DocumentError, read_documents
-from .extract import load_pipeline, process
-from .facts import Fact, write_facts
+from .documents import Document, DocumentError, read_documents
+from .errors import ConfigError
+from .facts import FACT_FIELDS, read_facts
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+log = logging.getLogger(__name__)
+
+CHUNK_DOCS = 32
+CHUNK_CHARS = 1_000_000
+WORK_FORMAT = 1
+KEPT_ERRORS = 20
+OUTPUT_SUFFIXES = (".jsonl", ".csv", ".parquet")
+
+Item = Document | DocumentError
 
 
 @dataclass(slots=True)
 class BatchSummary:
+    """What a batch run did; `failed > 0` means some documents are in the errors file."""
+
     documents: int = 0
     failed: int = 0
     facts: int = 0
     seconds: float = 0.0
+    workers: int = 1
+    engine: str = "local"
+    resumed_chunks: int = 0
+    gold_documents: int = 0
+    table_rows: int | None = None
+    conflicts: int | None = None
+    timings: dict[str, float] = field(default_factory=dict)
     errors: list[DocumentError] = field(default_factory=list)
+    errors_path: Path | None = None
+    output: Path | None = None
+    evaluation: dict[str, Any] | None = None
 
     def describe(self) -> str:
-        return (f"{self.documents} documents, {self.failed} failed, {self.facts} facts "
-                f"in {self.seconds:.1f}s")
+        text = (f"{self.documents} documents, {self.failed} failed, {self.facts} facts "
+                f"in {self.seconds:.1f}s ({self.engine}, {self.workers} workers)")
+        if self.table_rows is not None:
+            text += f"; {self.table_rows} table rows, {self.conflicts or 0} conflicts"
+        if self.resumed_chunks:
+            text += f"; resumed: {self.resumed_chunks} chunks reused"
+        if self.output is not None:
+            text += f" -> {self.output}"
+        if self.failed and self.errors_path is not None:
+            text += f"; errors in {self.errors_path}"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "failed": self.failed,
+            "facts": self.facts,
+            "table_rows": self.table_rows,
+            "conflicts": self.conflicts,
+            "gold_documents": self.gold_documents,
+            "workers": self.workers,
+            "engine": self.engine,
+            "resumed_chunks": self.resumed_chunks,
+            "seconds": round(self.seconds, 3),
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "evaluation": self.evaluation,
+        }
 
 
-def extract_corpus(inputs: list[Path], output: Path, *, model: str | None = None,
-                   **_: object) -> BatchSummary:
-    started = time.perf_counter()
-    nlp = load_pipeline(model)
-    summary = BatchSummary()
-    facts: list[Fact] = []
-    for result in process(read_documents(inputs), nlp):
-        summary.documents += 1
-        if result.error is not None:
-            summary.failed += 1
-            summary.errors.append(result.error)
-        facts.extend(result.facts)
-    summary.facts = write_facts(facts, output)
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """Everything a worker needs to turn one chunk into part files; picklable."""
+
+    workdir: str
+    model: str | None
+    batch_size: int
+    max_chars: int
+
+
+def extract_corpus(
+    inputs: Sequence[str | Path],
+    output: str | Path,
+    *,
+    workers: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    resume: bool = False,
+    quiet: bool = False,
+    model: str | None = None,
+    settings: Settings | None = None,
+    chunk_docs: int = CHUNK_DOCS,
+) -> BatchSummary:
+    """Facts of every document of `inputs` into `output` (.jsonl, .csv or .parquet).
+
+    Documents that cannot be read or processed go to `<output stem>.errors.jsonl`.
+    """
+    output = Path(output)
     errors_path = output.with_name(output.stem + ".errors.jsonl")
-    with errors_path.open("w", encoding="utf-8") as handle:
-        for error in summary.errors:
-            handle.write(json.dumps(error.to_dict()) + "\n")
+    summary = _extract_stage(
+        inputs, output, errors_path, workers=workers, engine=engine, scheduler=scheduler,
+        resume=resume, quiet=quiet, model=model, settings=settings, chunk_docs=chunk_docs,
+    )
+    shutil.rmtree(_workdir(output), ignore_errors=True)
+    return summary
+
+
+def run_corpus(
+    inputs: Sequence[str | Path],
+    outdir: str | Path,
+    *,
+    workers: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    resume: bool = False,
+    quiet: bool = False,
+    model: str | None = None,
+    settings: Settings | None = None,
+    chunk_docs: int = CHUNK_DOCS,
+) -> BatchSummary:
+    """Extract, aggregate and report into `outdir`.
+
+    Writes facts.jsonl, errors.jsonl, fact_table.parquet, fact_table.csv, report.html and
+    summary.json (last, so its presence means the run finished). When the documents carry
+    gold facts the report and summary include the evaluation.
+    """
+    try:
+        from .fact_table import build_fact_table, write_fact_table
+        from .report import write_report
+    except ImportError as exc:
+        raise ConfigError(f"`run` needs the fact table and report modules: {exc}") from exc
+
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    facts_path, errors_path = outdir / "facts.jsonl", outdir / "errors.jsonl"
+    started = time.perf_counter()
+    summary = _extract_stage(
+        inputs, facts_path, errors_path, workers=workers, engine=engine, scheduler=scheduler,
+        resume=resume, quiet=quiet, model=model, settings=settings, chunk_docs=chunk_docs,
+    )
+    summary.output = outdir
+    timings = summary.timings
+
+    with _timed(timings, "aggregate"):
+        facts = list(read_facts(facts_path))
+        table = build_fact_table(facts)
+    with _timed(timings, "write_table"):
+        write_fact_table(table, outdir / "fact_table.parquet")
+        write_fact_table(table, outdir / "fact_table.csv")
+    summary.table_rows = len(table)
+    summary.conflicts = int(table["conflict"].sum()) if "conflict" in table.columns else 0
+
+    evaluation = None
+    if summary.gold_documents:
+        with _timed(timings, "evaluate"):
+            evaluation = _evaluate(inputs, facts)
+        summary.evaluation = evaluation.to_dict()
+
+    with _timed(timings, "report"):
+        documents = [d for d in read_documents(inputs) if isinstance(d, Document)]
+        errors = list(_read_errors(errors_path))
+        summary.seconds = time.perf_counter() - started
+        write_report(outdir / "report.html", documents=documents, facts=facts, table=table,
+                     evaluation=evaluation, errors=errors, summary=summary.to_dict())
+    summary.seconds = time.perf_counter() - started
+    _write_atomic(outdir / "summary.json",
+                  json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    shutil.rmtree(_workdir(facts_path), ignore_errors=True)
+    return summary
+
+
+def _evaluate(inputs: Sequence[str | Path], facts: list[Any]) -> Any:
+    """Score against the gold carried by the inputs' JSONL files."""
+    try:
+        from .evaluate import evaluate, read_gold
+    except ImportError as exc:
+        raise ConfigError(f"the documents carry gold but evaluation is missing: {exc}") from exc
+    gold: list[Any] = []
+    for raw in inputs:
+        path = Path(raw)
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file() and file.name.lower().endswith((".jsonl", ".jsonl.gz")):
+                gold.extend(read_gold(file))
+    return evaluate(gold, facts)
+
+
+def _extract_stage(
+    inputs: Sequence[str | Path],
+    output: Path,
+    errors_path: Path,
+    *,
+    workers: int | None,
+    engine: str,
+    scheduler: str | None,
+    resume: bool,
+    quiet: bool,
+    model: str | None,
+    settings: Settings | None,
+    chunk_docs: int,
+) -> BatchSummary:
+    if output.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise ValueError(f"unknown output format {output.suffix!r}: use .jsonl, .csv or .parquet")
+    if engine not in ("local", "dask"):
+        raise ConfigError(f"unknown engine {engine!r}: use local or dask")
+    settings = settings or Settings()
+    if model is not None:
+        settings = settings.model_copy(update={"models": (str(model),)})
+    workers = max(1, workers or os.cpu_count() or 1)
+    started = time.perf_counter()
+    summary = BatchSummary(workers=workers, engine=engine, output=output, errors_path=errors_path)
+
+    workdir = _workdir(output)
+    job = _Job(str(workdir), model, settings.batch_size, settings.max_chunk_chars)
+    done = _prepare_workdir(workdir, _fingerprint(inputs, job, chunk_docs), resume=resume)
+    summary.resumed_chunks = len(done)
+
+    chunks = _chunks(read_documents(inputs), max_docs=chunk_docs, max_chars=CHUNK_CHARS)
+    with (
+        _timed(summary.timings, "extract"),
+        _make_engine(engine, workers, scheduler, job) as run,
+        _progress(quiet) as bar,
+    ):
+        metas = _drive(chunks, run, job, done, bar)
+    with _timed(summary.timings, "write_facts"):
+        _concat_facts(workdir, len(metas), output)
+        _concat_lines([_part(workdir, i, "errors.jsonl") for i in range(len(metas))], errors_path)
+
+    for meta in metas:
+        summary.documents += meta["documents"]
+        summary.failed += meta["failed"]
+        summary.facts += meta["facts"]
+        summary.gold_documents += meta["gold"]
+    summary.errors = list(_read_errors(errors_path, limit=KEPT_ERRORS))
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def run_corpus(inputs: list[Path], output: Path, **options: object) -> BatchSummary:
-    output.mkdir(parents=True, exist_ok=True)
-    return extract_corpus(inputs, output / "facts.jsonl", **options)  # type: ignore[arg-type]
+# -- chunks and part files ------------------------------------------------------------------
+
+
+def _workdir(output: Path) -> Path:
+    return output.with_name(output.name + ".work")
+
+
+def _part(workdir: Path | str, index: int, kind: str) -> Path:
+    return Path(workdir) / "parts" / f"{index:07d}.{kind}"
+
+
+def _chunks(items: Iterable[Item], *, max_docs: int, max_chars: int) -> Iterator[list[Item]]:
+    """Consecutive groups of items; the cut depends on the input only, never on the engine."""
+    chunk: list[Item] = []
+    chars = 0
+    for item in items:
+        chunk.append(item)
+        chars += len(item.text) if isinstance(item, Document) else 0
+        if len(chunk) >= max_docs or chars >= max_chars:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
+@functools.cache
+def _pipeline(model: str | None) -> Language:
+    """The spaCy pipeline, loaded once per process (main, pool worker or Dask worker)."""
+    from .extract import load_pipeline
+
+    return load_pipeline(model)
+
+
+def process_chunk(index: int, items: list[Item], job: _Job) -> dict[str, int]:
+    """Extract one chunk into its part files; the `.done.json` marker is written last."""
+    from .extract import process
+
+    nlp = _pipeline(job.model)
+    facts_part = _part(job.workdir, index, "facts.jsonl")
+    errors_part = _part(job.workdir, index, "errors.jsonl")
+    meta = {"index": index, "documents": 0, "failed": 0, "facts": 0, "gold": 0}
+    facts_tmp = facts_part.with_name(facts_part.name + ".tmp")
+    errors_tmp = errors_part.with_name(errors_part.name + ".tmp")
+    with (
+        facts_tmp.open("w", encoding="utf-8") as facts_out,
+        errors_tmp.open("w", encoding="utf-8") as errors_out,
+    ):
+        results = process(items, nlp, batch_size=job.batch_size, max_chars=job.max_chars)
+        for item, result in zip(items, results, strict=True):
+            meta["documents"] += 1
+            if isinstance(item, Document) and item.gold is not None:
+                meta["gold"] += 1
+            if result.error is not None:
+                meta["failed"] += 1
+                errors_out.write(json.dumps(result.error.to_dict(), ensure_ascii=False) + "\n")
+                continue
+            for fact in result.facts:
+                facts_out.write(json.dumps(fact.to_dict(), ensure_ascii=False) + "\n")
+                meta["facts"] += 1
+    facts_tmp.replace(facts_part)
+    errors_tmp.replace(errors_part)
+    _write_atomic(_part(job.workdir, index, "done.json"), json.dumps(meta))
+    return meta
+
+
+def _fingerprint(inputs: Sequence[str | Path], job: _Job, chunk_docs: int) -> dict[str, Any]:
+    """What must not change between an interrupted run and its resumption."""
+    files = []
+    for raw in inputs:
+        path = Path(raw)
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                stat = file.stat()
+                files.append([str(file.resolve()), stat.st_size, stat.st_mtime_ns])
+    digest = hashlib.sha256(json.dumps(files).encode()).hexdigest()
+    return {"format": WORK_FORMAT, "inputs": [str(Path(p).resolve()) for p in inputs],
+            "files": digest, "model": job.model, "chunk_docs": chunk_docs,
+            "chunk_chars": CHUNK_CHARS, "max_chars": job.max_chars, "batch_size": job.batch_size}
+
+
+def _prepare_workdir(workdir: Path, fingerprint: dict[str, Any], *, resume: bool
+                     ) -> dict[int, dict[str, int]]:
+    """Finished chunks to reuse (only with `resume` and unchanged inputs); else a clean dir."""
+    manifest = workdir / "manifest.json"
+    if resume and manifest.exists():
+        try:
+            same = json.loads(manifest.read_text(encoding="utf-8")) == fingerprint
+        except ValueError:
+            same = False
+        if same:
+            done = {}
+            for marker in sorted((workdir / "parts").glob("*.done.json")):
+                meta = json.loads(marker.read_text(encoding="utf-8"))
+                done[int(meta["index"])] = meta
+            log.info("resuming: %d finished chunks in %s", len(done), workdir)
+            return done
+        log.warning("inputs or options changed since the interrupted run; starting afresh")
+    shutil.rmtree(workdir, ignore_errors=True)
+    (workdir / "parts").mkdir(parents=True)
+    _write_atomic(manifest, json.dumps(fingerprint, indent=1))
+    return {}
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _concat_lines(parts: list[Path], path: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tmp.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as handle:
+                shutil.copyfileobj(handle, out)
+    tmp.replace(path)
+
+
+def _concat_facts(workdir: Path, count: int, output: Path) -> None:
+    """The facts parts, in chunk order, as one file in the output's format."""
+    parts = [_part(workdir, i, "facts.jsonl") for i in range(count)]
+    suffix = output.suffix.lower()
+    if suffix == ".jsonl":
+        _concat_lines(parts, output)
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    if suffix == ".csv":
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=FACT_FIELDS)
+            writer.writeheader()
+            for part in parts:
+                writer.writerows(_json_lines(part))
+    else:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from .facts import _arrow_schema
+
+        schema = _arrow_schema()
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for part in parts:
+                writer.write_table(pa.Table.from_pylist(list(_json_lines(part)), schema=schema))
+    tmp.replace(output)
+
+
+def _json_lines(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _read_errors(path: Path, limit: int | None = None) -> Iterator[DocumentError]:
+    if not path.exists():
+        return
+    for number, row in enumerate(_json_lines(path)):
+        if limit is not None and number >= limit:
+            return
+        yield DocumentError(row["doc_id"], row["reason"], row.get("path"))
+
+
+# -- engines ----------------------------------------------------------------------------------
+
+
+class _Engine(Protocol):
+    slots: int
+
+    def submit(self, index: int, items: list[Item]) -> Any: ...
+
+    def wait_any(self, futures: Iterable[Any]) -> set[Any]: ...
+
+    def recover(self, error: BaseException) -> None: ...
+
+
+def _drive(chunks: Iterator[list[Item]], engine: _Engine, job: _Job,
+           done: dict[int, dict[str, int]], bar: Any) -> list[dict[str, int]]:
+    """Submit unfinished chunks with a bounded number in flight; metas in chunk order."""
+    metas: dict[int, dict[str, int]] = {}
+    in_flight: dict[Any, tuple[int, list[Item]]] = {}
+
+    def collect(finished: Iterable[Any]) -> None:
+        for future in finished:
+            index, items = in_flight.pop(future)
+            try:
+                meta = future.result()
+            except Exception as exc:  # a dead worker: redo its chunk here, one by one
+                log.warning("chunk %d failed in a worker (%s); processing it here", index, exc)
+                engine.recover(exc)
+                meta = process_chunk(index, items, job)
+            metas[index] = meta
+            bar.update(meta["documents"])
+            bar.set_postfix(facts=sum(m["facts"] for m in metas.values()), refresh=False)
+
+    for index, items in enumerate(chunks):
+        if index in done:
+            metas[index] = done[index]
+            bar.update(done[index]["documents"])
+            continue
+        while len(in_flight) >= engine.slots:
+            collect(engine.wait_any(list(in_flight)))
+        in_flight[engine.submit(index, items)] = (index, items)
+    while in_flight:
+        collect(engine.wait_any(list(in_flight)))
+    return [metas[i] for i in range(len(metas))]
+
+
+class _InlineEngine:
+    """One worker: this process, no pickling."""
+
+    slots = 1
+
+    def __init__(self, job: _Job) -> None:
+        self.job = job
+
+    def submit(self, index: int, items: list[Item]) -> cf.Future[dict[str, int]]:
+        future: cf.Future[dict[str, int]] = cf.Future()
+        try:
+            future.set_result(process_chunk(index, items, self.job))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+    def wait_any(self, futures: Iterable[Any]) -> set[Any]:
+        return set(futures)
+
+    def recover(self, error: BaseException) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def _init_pool_worker(model: str | None, parent: int) -> None:
+    """Load the pipeline once; leave Ctrl-C to the parent; die with the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+    _pipeline(model)
+
+
+class _PoolEngine:
+    """Worker processes started with spawn (no fork of a loaded model or of threads)."""
+
+    def __init__(self, workers: int, job: _Job) -> None:
+        self.workers, self.job = workers, job
+        self.slots = 2 * workers
+        self.pool = self._start()
+
+    def _start(self) -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_pool_worker, initargs=(self.job.model, os.getpid()))
+
+    def submit(self, index: int, items: list[Item]) -> cf.Future[dict[str, int]]:
+        return self.pool.submit(process_chunk, index, items, self.job)
+
+    def wait_any(self, futures: Iterable[Any]) -> set[Any]:
+        finished, _ = cf.wait(list(futures), return_when=cf.FIRST_COMPLETED)
+        return finished
+
+    def recover(self, error: BaseException) -> None:
+        if isinstance(error, cf.process.BrokenProcessPool):
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._start()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _dask_plugin(model: str | None) -> Any:
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class LoadPipeline(WorkerPlugin):
+        """Load the pipeline once when a worker starts, not in its first task."""
+
+        name = "newsfacts-pipeline"
+
+        def setup(self, worker: Any) -> None:
+            _pipeline(model)
+
+    return LoadPipeline()
+
+
+class _DaskEngine:
+    """A Dask cluster: a LocalCluster of processes, or the scheduler at `address`.
+
+    Workers write part files into the work directory, so a remote cluster needs it on a
+    shared file system, and `pipeline` installed.
+    """
+
+    def __init__(self, workers: int, address: str | None, job: _Job) -> None:
+        from distributed import Client, LocalCluster
+
+        self.job = job
+        self.cluster: Any = None
+        if address:
+            self.client = Client(address)
+        else:
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None)
+            self.client = Client(self.cluster)
+        self.slots = 2 * max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
+        self.client.register_plugin(_dask_plugin(job.model))
+        self.run_id = hashlib.sha1(f"{job.workdir}{time.time()}".encode()).hexdigest()[:8]
+
+    def submit(self, index: int, items: list[Item]) -> Any:
+        return self.client.submit(process_chunk, index, items, self.job, pure=False,
+                                  key=f"newsfacts-chunk-{self.run_id}-{index}")
+
+    def wait_any(self, futures: Iterable[Any]) -> set[Any]:
+        from distributed import wait
+
+        finished, _ = wait(list(futures), return_when="FIRST_COMPLETED")
+        return set(finished)
+
+    def recover(self, error: BaseException) -> None:
+        return None
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+@contextlib.contextmanager
+def _make_engine(engine: str, workers: int, scheduler: str | None, job: _Job
+                 ) -> Iterator[_InlineEngine | _PoolEngine | _DaskEngine]:
+    runner: _InlineEngine | _PoolEngine | _DaskEngine
+    if engine == "dask":
+        runner = _DaskEngine(workers, scheduler, job)
+    elif workers == 1:
+        runner = _InlineEngine(job)
+    else:
+        runner = _PoolEngine(workers, job)
+    try:
+        yield runner
+    finally:
+        runner.close()
+
+
+# -- small helpers -----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
+    """Add the time spent in the block to `timings[name]`."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        return None
+
+    def set_postfix(self, **_: Any) -> None:
+        return None
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _progress(quiet: bool) -> Any:
+    """A tqdm bar on stderr (documents/s, facts so far) when a person is watching."""
+    if quiet or not sys.stderr.isatty():
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(unit="doc", desc="extract", file=sys.stderr, dynamic_ncols=True)

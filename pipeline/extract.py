@@ -8,8 +8,9 @@ batch goes through `nlp.pipe`, so another program that adds the components to it
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import spacy
@@ -74,13 +75,52 @@ class DocumentResult:
     document: Document | None = None
 
 
-def make_doc(nlp: Language, document: Document) -> Doc:
-    """A tokenized Doc carrying the document's metadata for the components."""
-    doc = nlp.make_doc(document.text)
+def make_doc(nlp: Language, document: Document, text: str | None = None) -> Doc:
+    """A tokenized Doc of `text` (default: the whole document) carrying the document's metadata."""
+    doc = nlp.make_doc(document.text if text is None else text)
     doc._.doc_id = document.doc_id
     doc._.published = document.published
     doc._.source = document.source
     return doc
+
+
+_BREAKS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"\n[^\S\n]*\n\s*"),  # blank line: a paragraph break
+    re.compile(r"\n\s*"),
+    re.compile(r"(?<=[.!?])\s+"),
+    re.compile(r"\s+"),
+)
+
+
+def split_text(text: str, limit: int) -> list[tuple[int, str]]:
+    """Cut `text` into `(offset, piece)` pieces of at most `limit` characters.
+
+    spaCy refuses texts over `nlp.max_length` and its memory grows with the text, so long
+    articles go through in pieces. Cuts fall after the last paragraph break that fits, else
+    a line break, a sentence end, any space, and only as a last resort mid-word. The pieces
+    join back to `text` exactly, so `offset + span` indexes the original.
+    """
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = limit
+        for pattern in _BREAKS:
+            ends = [m.end() for m in pattern.finditer(window) if m.end() > 0]
+            if ends:
+                cut = ends[-1]
+                break
+        pieces.append((start, window[:cut]))
+        start += cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def default_max_chars(nlp: Language, settings: Settings | None = None) -> int:
+    """The longest text given to spaCy in one piece."""
+    return min(nlp.max_length, (settings or Settings()).max_chunk_chars)
 
 
 def process(
@@ -88,12 +128,18 @@ def process(
     nlp: Language,
     *,
     batch_size: int = 32,
+    max_chars: int | None = None,
 ) -> Iterator[DocumentResult]:
-    """Run `nlp.pipe` over documents, in order; errors pass through and never stop the stream."""
+    """Run `nlp.pipe` over documents, in order; errors pass through and never stop the stream.
+
+    Documents longer than `max_chars` (default: `default_max_chars`) are processed in pieces
+    from `split_text`; their facts keep offsets into the whole text.
+    """
+    limit = max_chars or default_max_chars(nlp)
     pending: list[Document] = []
 
     def flush() -> Iterator[DocumentResult]:
-        yield from _run_batch(pending, nlp, batch_size)
+        yield from _run_batch(pending, nlp, batch_size, limit)
         pending.clear()
 
     for item in items:
@@ -107,29 +153,50 @@ def process(
     yield from flush()
 
 
+def _shifted(facts: Iterable[Fact] | None, offset: int) -> list[Fact]:
+    if not offset:
+        return list(facts or ())
+    return [
+        replace(f, char_start=f.char_start + offset, char_end=f.char_end + offset)
+        for f in facts or ()
+    ]
+
+
 def _run_batch(
-    documents: list[Document], nlp: Language, batch_size: int
+    documents: list[Document], nlp: Language, batch_size: int, limit: int
 ) -> Iterator[DocumentResult]:
     if not documents:
         return
+    pieces = [
+        (i, offset, piece)
+        for i, document in enumerate(documents)
+        for offset, piece in split_text(document.text, limit)
+    ]
+    found: list[list[Fact]] = [[] for _ in documents]
     try:
-        docs = list(nlp.pipe((make_doc(nlp, d) for d in documents), batch_size=batch_size))
+        docs = nlp.pipe(
+            (make_doc(nlp, documents[i], piece) for i, _, piece in pieces), batch_size=batch_size
+        )
+        for (i, offset, _), doc in zip(pieces, docs, strict=True):
+            found[i].extend(_shifted(doc._.facts, offset))
     except Exception:  # one bad document must not sink its batch: retry one by one
         log.debug("batch failed, retrying documents one at a time", exc_info=True)
         for document in documents:
-            yield _run_one(document, nlp)
+            yield _run_one(document, nlp, limit)
         return
-    for document, doc in zip(documents, docs, strict=True):
-        yield DocumentResult(document.doc_id, list(doc._.facts), document=document)
+    for document, facts in zip(documents, found, strict=True):
+        yield DocumentResult(document.doc_id, facts, document=document)
 
 
-def _run_one(document: Document, nlp: Language) -> DocumentResult:
+def _run_one(document: Document, nlp: Language, limit: int) -> DocumentResult:
+    facts: list[Fact] = []
     try:
-        doc = nlp(make_doc(nlp, document))
+        for offset, piece in split_text(document.text, limit):
+            facts.extend(_shifted(nlp(make_doc(nlp, document, piece))._.facts, offset))
     except Exception as exc:
         reason = f"extraction failed: {type(exc).__name__}: {exc}"
         return DocumentResult(document.doc_id, error=DocumentError(document.doc_id, reason))
-    return DocumentResult(document.doc_id, list(doc._.facts), document=document)
+    return DocumentResult(document.doc_id, facts, document=document)
 
 
 def extract_facts(

@@ -1,32 +1,116 @@
-"""`newsfacts_metrics`: metric cue words from the lexicon in configs/metrics.yaml."""
+"""`newsfacts_metrics`: metric, direction, status and cut cues from configs/metrics.yaml.
+
+Cues are found with one PhraseMatcher on lower-cased tokens; overlapping matches keep
+the longest, so "net loss" is one cue, not "net" and "loss".
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..errors import ConfigError
+from ..language_data import duplicates, load
 
 NAME = "newsfacts_metrics"
 SPANS_KEY = "newsfacts_metrics"
+CHANGES_KEY = "newsfacts_changes"
+STATUS_KEY = "newsfacts_status"
+CUTS_KEY = "newsfacts_cuts"
 
-if not Span.has_extension("metric"):
-    Span.set_extension("metric", default=None)
+for _ext in ("metric", "direction", "status"):
+    if not Span.has_extension(_ext):
+        Span.set_extension(_ext, default=None)
 
-_CUES = {"revenue": "revenue", "sales": "revenue", "loss": "net_income", "profit": "net_income"}
+
+class MetricLexicon(BaseModel):
+    """configs/metrics.yaml, validated: every phrase names exactly one metric."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    metrics: dict[str, list[str]]
+    generic: list[str]
+    negative: list[str]
+    cut_verbs: list[str]
+    count_metrics: list[str]
+    change_up: list[str]
+    change_down: list[str]
+    status: dict[Literal["forecast", "target"], list[str]]
+    comparative_markers: list[str]
+    right_cue_links: list[str]
+    status_nouns: list[str]
+
+    @model_validator(mode="after")
+    def _no_duplicates(self) -> MetricLexicon:
+        clashes = duplicates({**self.metrics, "<generic>": self.generic})
+        clashes += duplicates({"up": self.change_up, "down": self.change_down})
+        if clashes:
+            raise ValueError("phrases listed twice: " + "; ".join(clashes))
+        return self
 
 
-@Language.factory(NAME, assigns=["doc.spans", "span._.metric"])
+@cache
+def lexicon() -> MetricLexicon:
+    return load("metrics.yaml", MetricLexicon)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricCue:
+    """A cue word: `metric` is None for a generic "profit"/"loss" resolved by the assembler."""
+
+    metric: str | None
+    negative: bool
+
+
+@Language.factory(NAME, assigns=["doc.spans", "span._.metric", "span._.direction", "span._.status"])
 def make_metrics(nlp: Language, name: str) -> MetricAnnotator:
-    return MetricAnnotator()
+    return MetricAnnotator(nlp)
 
 
 class MetricAnnotator:
+    def __init__(self, nlp: Language) -> None:
+        lex = lexicon()
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.labels: dict[int, tuple[str, str]] = {}
+        groups: dict[tuple[str, str], list[str]] = {}
+        for metric, phrases in lex.metrics.items():
+            groups[("metric", metric)] = phrases
+        groups[("metric", "")] = lex.generic
+        groups[("direction", "up")] = lex.change_up
+        groups[("direction", "down")] = lex.change_down
+        groups[("cut", "")] = lex.cut_verbs
+        for status, phrases in lex.status.items():
+            groups[("status", status)] = phrases
+        for (kind, value), phrases in groups.items():
+            key = f"{kind}:{value}"
+            self.labels[nlp.vocab.strings.add(key)] = (kind, value)
+            self.matcher.add(key, [nlp.make_doc(phrase) for phrase in phrases])
+        self.negative = {p.casefold() for p in lex.negative}
+        if not self.labels:
+            raise ConfigError("metrics.yaml defines no cues")
+
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for token in doc:
-            metric = _CUES.get(token.lower_)
-            if metric:
-                span = doc[token.i : token.i + 1]
-                span._.metric = metric
-                spans.append(span)
-        doc.spans[SPANS_KEY] = spans
+        by_kind: dict[str, list[Span]] = {"metric": [], "direction": [], "cut": [], "status": []}
+        for match_id, start, end in self.matcher(doc):
+            kind, _ = self.labels[match_id]
+            by_kind[kind].append(Span(doc, start, end, label=match_id))
+        metric_spans = filter_spans(by_kind["metric"])
+        for span in metric_spans:
+            _, metric = self.labels[span.label]
+            span._.metric = MetricCue(metric or None, span.text.casefold() in self.negative)
+        for span in by_kind["direction"]:
+            span._.direction = 1 if self.labels[span.label][1] == "up" else -1
+        for span in by_kind["status"]:
+            span._.status = self.labels[span.label][1]
+        doc.spans[SPANS_KEY] = metric_spans
+        doc.spans[CHANGES_KEY] = filter_spans(by_kind["direction"])
+        doc.spans[CUTS_KEY] = by_kind["cut"]
+        doc.spans[STATUS_KEY] = filter_spans(by_kind["status"])
         return doc

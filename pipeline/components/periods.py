@@ -1,11 +1,15 @@
-"""`newsfacts_periods`: mark period expressions as spans."""
+"""`newsfacts_periods`: mark period expressions as spans.
+
+Only finds them: resolving needs the company's fiscal calendar, which the fact
+assembler knows, so `span._.period` holds the unresolved `PeriodExpr`.
+"""
 
 from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..periods import find_periods
+from ..periods import find_period_expressions
 
 NAME = "newsfacts_periods"
 SPANS_KEY = "newsfacts_periods"
@@ -20,13 +24,15 @@ def make_periods(nlp: Language, name: str) -> PeriodAnnotator:
 
 
 class PeriodAnnotator:
+    """Adds one span per period expression to `doc.spans[SPANS_KEY]`."""
+
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for mention in find_periods(doc.text, published=doc._.published):
-            span = doc.char_span(mention.char_start, mention.char_end, alignment_mode="expand")
+        for expr in find_period_expressions(doc.text):
+            span = doc.char_span(expr.char_start, expr.char_end, alignment_mode="expand")
             if span is None:
                 continue
-            span._.period = mention
+            span._.period = expr
             spans.append(span)
         doc.spans[SPANS_KEY] = spans
         return doc

@@ -1,4 +1,10 @@
-"""`newsfacts_values`: mark money, percent and count quantities as spans."""
+"""`newsfacts_values`: mark money, percent and count quantities as spans.
+
+One pass of `find_quantities` over `doc.text`; each quantity becomes a span in
+`doc.spans["newsfacts_values"]` with the normalized `Quantity` in `span._.quantity`. A span
+is widened to whole tokens ("EUR18" is one token of "EUR18 .9 m"); the quantity keeps its own
+character offsets, which are the grounding of a fact.
+"""
 
 from __future__ import annotations
 
@@ -14,17 +20,28 @@ if not Span.has_extension("quantity"):
     Span.set_extension("quantity", default=None)
 
 
-@Language.factory(NAME, assigns=["doc.spans", "span._.quantity"])
-def make_values(nlp: Language, name: str) -> ValueAnnotator:
-    return ValueAnnotator()
+@Language.factory(
+    NAME,
+    assigns=["doc.spans", "span._.quantity"],
+    default_config={"default_dollar": "USD"},
+)
+def make_values(nlp: Language, name: str, default_dollar: str) -> ValueAnnotator:
+    return ValueAnnotator(default_dollar=default_dollar)
 
 
 class ValueAnnotator:
-    """Quantities found on the raw text, aligned to token boundaries."""
+    """Quantities found on the raw text, aligned to token boundaries.
+
+    `default_dollar` is what a bare "$", "dlrs" or "cts" means; the quantity says so with
+    `bare_dollar`, so a later stage that knows the story's country may re-resolve it.
+    """
+
+    def __init__(self, *, default_dollar: str = "USD") -> None:
+        self.default_dollar = default_dollar
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for quantity in find_quantities(doc.text):
+        for quantity in find_quantities(doc.text, default_dollar=self.default_dollar):
             span = doc.char_span(quantity.char_start, quantity.char_end, alignment_mode="expand")
             if span is None:
                 continue

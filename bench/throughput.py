@@ -1,0 +1,227 @@
+"""Throughput, per-stage time, worker speed-up and peak memory over the Reuters bench corpus.
+
+    .venv/bin/python bench/throughput.py --docs 1000 --memory-docs 1000,5000
+
+Reads ../shared/bench/reuters21578-non-earn.jsonl.gz directly (never copied into the
+project; slices for the CLI runs go to a temporary directory). Prints a table and writes
+bench/results/throughput-<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "bench" / "reuters21578-non-earn.jsonl.gz"
+RESULTS = REPO / "bench" / "results"
+STAGES = {  # component name -> stage reported
+    "newsfacts_hygiene": "hygiene",
+    "newsfacts_values": "values",
+    "newsfacts_periods": "periods",
+    "newsfacts_organizations": "organizations",
+    "newsfacts_metrics": "metrics",
+    "newsfacts_facts": "assembly",
+}
+
+
+def read_slice(corpus: Path, count: int) -> list[dict[str, Any]]:
+    rows = []
+    with gzip.open(corpus, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if len(rows) >= count:
+                break
+            rows.append(json.loads(line))
+    if len(rows) < count:
+        raise SystemExit(f"the corpus has only {len(rows)} documents")
+    return rows
+
+
+def write_slice(rows: list[dict[str, Any]], folder: Path) -> Path:
+    path = folder / f"slice-{len(rows)}.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row) + "\n")
+    return path
+
+
+def pipeline_ratio(rows: list[dict[str, Any]], batch_size: int) -> dict[str, Any]:
+    """Docs/s of the whole pipeline and of bare `nlp.pipe` with the same base model."""
+    from pipeline.documents import document_from_mapping
+    from pipeline.extract import COMPONENTS, load_pipeline, make_doc
+
+    nlp = load_pipeline()
+    documents = [document_from_mapping(r, default_id=str(i)) for i, r in enumerate(rows)]
+    with nlp.select_pipes(disable=list(COMPONENTS)):
+        started = time.perf_counter()
+        for _ in nlp.pipe((d.text for d in documents), batch_size=batch_size):
+            pass
+        bare = time.perf_counter() - started
+    started = time.perf_counter()
+    facts = []
+    for doc in nlp.pipe((make_doc(nlp, d) for d in documents), batch_size=batch_size):
+        facts.extend(doc._.facts or ())
+    whole = time.perf_counter() - started
+    return {"documents": len(documents), "facts": len(facts), "bare_seconds": bare,
+            "pipeline_seconds": whole, "bare_docs_per_s": len(documents) / bare,
+            "pipeline_docs_per_s": len(documents) / whole, "ratio": bare / whole}
+
+
+def stage_times(rows: list[dict[str, Any]], batch_size: int) -> dict[str, float]:
+    """Seconds per stage: each component runs over a batch in turn, timed on its own."""
+    from pipeline.documents import document_from_mapping
+    from pipeline.extract import load_pipeline, make_doc
+
+    nlp = load_pipeline()
+    documents = [document_from_mapping(r, default_id=str(i)) for i, r in enumerate(rows)]
+    seconds: dict[str, float] = defaultdict(float)
+    facts = []
+    for start in range(0, len(documents), batch_size):
+        started = time.perf_counter()
+        docs = [make_doc(nlp, d) for d in documents[start : start + batch_size]]
+        seconds["spacy"] += time.perf_counter() - started
+        for name, component in nlp.pipeline:
+            started = time.perf_counter()
+            if hasattr(component, "pipe"):
+                docs = list(component.pipe(docs, batch_size=batch_size))
+            else:
+                docs = [component(doc) for doc in docs]
+            seconds[STAGES.get(name, "spacy")] += time.perf_counter() - started
+        for doc in docs:
+            facts.extend(doc._.facts or ())
+    try:
+        from pipeline.fact_table import build_fact_table
+    except ImportError:
+        return dict(seconds)
+    started = time.perf_counter()
+    build_fact_table(facts)
+    seconds["aggregation"] = time.perf_counter() - started
+    return dict(seconds)
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                kids.append(int(entry.name))
+    return kids
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory of a process and its descendants, in bytes."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+        todo.extend(_children(current))
+    return total
+
+
+def cli_run(corpus: Path, workers: int, folder: Path) -> dict[str, Any]:
+    """Wall time and peak process-tree RSS of `newsfacts extract` as a user runs it."""
+    output = folder / f"facts-{workers}-{corpus.stem}.jsonl"
+    command = [sys.executable, "-m", "pipeline", "extract", str(corpus), "-o", str(output),
+               "--workers", str(workers), "--quiet"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss(process.pid))
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    stderr = process.stderr.read() if process.stderr else ""
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"extract failed: {stderr}")
+    return {"workers": workers, "seconds": seconds, "peak_rss_mb": peak / 2**20,
+            "summary": stderr.strip().splitlines()[-1] if stderr.strip() else ""}
+
+
+def startup_seconds() -> float:
+    """Time to import the package and load the pipeline in a fresh process."""
+    code = "from pipeline.extract import load_pipeline; load_pipeline()"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+    return time.perf_counter() - started
+
+
+def table(rows: list[tuple[str, str, str]]) -> Iterator[str]:
+    width = max(len(r[0]) for r in rows)
+    for name, value, target in rows:
+        yield f"{name:<{width}}  {value:>14}  {target}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=1000,
+                        help="documents for the pipeline ratio, the stages and the speed-up")
+    parser.add_argument("--memory-docs", default="1000,5000",
+                        help="comma-separated corpus sizes for peak memory ('' to skip)")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="gzip JSONL documents")
+    args = parser.parse_args()
+    if not args.corpus.exists():
+        raise SystemExit(f"bench corpus not found: {args.corpus}")
+    sizes = [int(n) for n in args.memory_docs.split(",") if n.strip()]
+    rows = read_slice(args.corpus, max([args.docs, *sizes]))
+    sample = rows[: args.docs]
+
+    result: dict[str, Any] = {"docs": args.docs, "cores": os.cpu_count(),
+                              "load_average": os.getloadavg()}
+    result["ratio"] = pipeline_ratio(sample, args.batch_size)
+    result["stages"] = stage_times(sample, args.batch_size)
+    with tempfile.TemporaryDirectory(prefix="newsfacts-bench-") as tmp:
+        folder = Path(tmp)
+        corpus = write_slice(sample, folder)
+        result["startup_seconds"] = startup = startup_seconds()
+        one, two = cli_run(corpus, 1, folder), cli_run(corpus, 2, folder)
+        result["workers"] = {"one": one, "two": two, "speedup": one["seconds"] / two["seconds"],
+                             "steady_speedup": (one["seconds"] - startup)
+                             / max(two["seconds"] - startup, 1e-9)}
+        result["memory"] = [dict(cli_run(write_slice(rows[:n], folder), 2, folder), docs=n)
+                            for n in sizes]
+
+    ratio, workers = result["ratio"], result["workers"]
+    lines = [
+        ("bare nlp.pipe", f"{ratio['bare_docs_per_s']:.1f} docs/s", ""),
+        ("whole pipeline", f"{ratio['pipeline_docs_per_s']:.1f} docs/s", ""),
+        ("pipeline / bare", f"{ratio['ratio']:.2f}", "target >= 0.6"),
+        *((f"stage {k}", f"{v:.2f} s", "") for k, v in result["stages"].items()),
+        ("startup (load)", f"{startup:.1f} s", ""),
+        ("1 worker", f"{one['seconds']:.1f} s", ""),
+        ("2 workers", f"{two['seconds']:.1f} s", ""),
+        ("speed-up 2/1", f"{workers['speedup']:.2f}x", "target >= 1.5x"),
+        ("steady speed-up", f"{workers['steady_speedup']:.2f}x", "startup excluded"),
+        *((f"peak RSS {m['docs']} docs", f"{m['peak_rss_mb']:.0f} MB", "2 workers, tree")
+          for m in result["memory"]),
+    ]
+    print("\n".join(table(lines)))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"throughput-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"results: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,363 @@
+"""The deduplicated fact table of FACTS.md section 3: one row per key, provenance kept.
+
+Columns, dtypes and the key are defined once here (`TABLE_SCHEMA`, `KEY_COLUMNS`):
+
+- text columns (`fact_id`, `entity`, `metric`, `item`, `unit`, `period`, `status`) are
+  pandas ``"string"`` with ``<NA>`` for missing;
+- dates (`period_start`, `period_end`, `first_published`, `last_published`) are
+  ``datetime64[ns]`` at midnight with ``NaT`` for missing, so they filter and compare
+  natively in pandas;
+- `doc_ids` is a list of str and `values` a list of mention records (`MentionRecord`), both
+  object columns; `values` carries every mention, so a table can be merged again
+  (`build_fact_table(new, existing=table)` equals a one-shot build over all facts).
+
+Every aggregate is recomputed from the canonically ordered mention records, never folded
+incrementally, so input order and batching cannot change a single bit of the result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, TypedDict
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import pandas_dtype
+
+from .errors import InputError
+from .evaluate import PERCENT_TOLERANCE, VALUE_TOLERANCE
+from .facts import Fact
+
+TABLE_SCHEMA: dict[str, str] = {
+    "fact_id": "string",
+    "entity": "string",
+    "metric": "string",
+    "item": "string",
+    "unit": "string",
+    "period": "string",
+    "period_start": "datetime64[ns]",
+    "period_end": "datetime64[ns]",
+    "status": "string",
+    "value": "float64",
+    "n_sources": "int64",
+    "doc_ids": "object",
+    "values": "object",
+    "conflict": "bool",
+    "first_published": "datetime64[ns]",
+    "last_published": "datetime64[ns]",
+    "confidence": "float64",
+}
+TABLE_COLUMNS: tuple[str, ...] = tuple(TABLE_SCHEMA)
+KEY_COLUMNS: tuple[str, ...] = (
+    "entity", "metric", "item", "unit", "period_start", "period_end", "status",
+)
+_LIST_COLUMNS = ("doc_ids", "values")
+_DATE_COLUMNS = tuple(name for name, dtype in TABLE_SCHEMA.items() if dtype.startswith("datetime"))
+
+Key = tuple[str, str, str | None, str, date | None, date | None, str]
+
+
+class MentionRecord(TypedDict):
+    """One mention inside a row's `values`; `published` is an ISO date string or None."""
+
+    value: float
+    doc_id: str
+    published: str | None
+    char_start: int
+    char_end: int
+    confidence: float
+
+
+def values_agree(a: float, b: float, unit: str | None) -> bool:
+    """Evaluation's tolerance made symmetric (no side is gold): 1% of the larger magnitude,
+    0.05 points for percentages."""
+    if unit == "percent":
+        return abs(a - b) <= PERCENT_TOLERANCE + 1e-9
+    return math.isclose(a, b, rel_tol=VALUE_TOLERANCE, abs_tol=0.0)
+
+
+def fact_key(fact: Fact) -> Key:
+    """The dedup key of a mention-level fact."""
+    return (fact.entity, fact.metric, fact.item, fact.unit,
+            fact.period_start, fact.period_end, fact.status)
+
+
+def key_id(key: Key) -> str:
+    """A stable id for a key: the same key gives the same id in every run and process."""
+    payload = json.dumps([v.isoformat() if isinstance(v, date) else v for v in key],
+                         ensure_ascii=False)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def fact_id(fact: Fact) -> str:
+    """The `fact_id` of the table row that holds this mention."""
+    return key_id(fact_key(fact))
+
+
+def build_fact_table(facts: Iterable[Fact], *,
+                     existing: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Merge mention-level facts (and optionally an earlier table) into one row per key.
+
+    Within a document, the statement latest in the text (highest `char_start`) is the
+    document's value, so an in-article revision supersedes the earlier figure. Across
+    documents, the most recently published document's value wins (unknown dates are oldest;
+    ties go to the greatest `doc_id`). `conflict` is true when some document's value is not
+    within tolerance of the winning value. Identical mentions (same document, span and value)
+    count once, so feeding the same document twice changes nothing. `existing` may also be
+    several tables concatenated (say, one per worker): rows sharing a key are merged.
+
+    `period` is the alphabetically first label seen (labels are not part of the key, and an
+    order-free choice keeps builds reproducible). `confidence` is the noisy-OR of the
+    documents supporting the winning value, times the share of documents that support it.
+
+    >>> table = build_fact_table(facts)
+    >>> table = build_fact_table(more_facts, existing=table)  # same as building from all
+    """
+    groups: dict[Key, list[MentionRecord]] = {}
+    labels: dict[Key, set[str]] = {}
+    for fact in facts:
+        key = fact_key(fact)
+        groups.setdefault(key, []).append(_record(fact))
+        if fact.period is not None:
+            labels.setdefault(key, set()).add(fact.period)
+    rows: dict[Key, dict[str, Any]] = {}
+    if existing is not None:
+        for key, row in _existing_rows(existing):
+            if key not in groups and key not in rows:
+                rows[key] = row
+                continue
+            for merged in (rows.pop(key, None), row):
+                if merged is not None:
+                    groups.setdefault(key, []).extend(_records(merged["values"]))
+                    if merged["period"] is not None:
+                        labels.setdefault(key, set()).add(merged["period"])
+    for key, records in groups.items():
+        rows[key] = _row(key, records, labels.get(key, set()))
+    return _frame([rows[key] for key in sorted(rows, key=_key_order)])
+
+
+def empty_fact_table() -> pd.DataFrame:
+    """A table with no rows and the fixed columns and dtypes."""
+    return _frame([])
+
+
+def fact_row_index(facts: Iterable[Fact], table: pd.DataFrame) -> list[int]:
+    """Position in `table` of the row holding each fact; raises if any fact has no row."""
+    positions = {fid: i for i, fid in enumerate(table["fact_id"].tolist())}
+    index = []
+    for fact in facts:
+        position = positions.get(fact_id(fact))
+        if position is None:
+            raise KeyError(f"{fact.doc_id}: fact at {fact.char_start}..{fact.char_end} "
+                           f"({fact.entity} {fact.metric}) has no row in the fact table")
+        index.append(position)
+    return index
+
+
+def write_fact_table(table: pd.DataFrame, path: str | Path) -> None:
+    """Write `.parquet` (typed) or `.csv` (lists as JSON strings, dates ISO); atomic."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in {".parquet", ".csv"}:
+        raise ValueError(f"unknown fact table format {path.suffix!r}: use .parquet or .csv")
+    table = _conform(table)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    if suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        arrow = pa.Table.from_pandas(table, schema=_arrow_schema(), preserve_index=False)
+        pq.write_table(arrow, tmp)
+    else:
+        flat = table.copy()
+        for name in _LIST_COLUMNS:
+            flat[name] = [json.dumps(v, ensure_ascii=False) for v in flat[name]]
+        for name in _DATE_COLUMNS:
+            flat[name] = flat[name].dt.strftime("%Y-%m-%d")
+        flat.to_csv(tmp, index=False, encoding="utf-8")
+    tmp.replace(path)
+
+
+def read_fact_table(path: str | Path) -> pd.DataFrame:
+    """Read a table written by `write_fact_table`, with the fixed dtypes restored."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            frame = pd.read_parquet(path)
+            for name in _LIST_COLUMNS:
+                frame[name] = [_plain(v) for v in frame[name]]
+        elif suffix == ".csv":
+            text_columns = [n for n, d in TABLE_SCHEMA.items() if d in {"string", "object"}]
+            frame = pd.read_csv(path, dtype=dict.fromkeys(text_columns, "string"),
+                                keep_default_na=False, na_values=[""], encoding="utf-8")
+            for name in _LIST_COLUMNS:
+                frame[name] = [json.loads(v) for v in frame[name]]
+        else:
+            raise InputError(str(path), "unknown fact table format: use .parquet or .csv")
+        return _conform(frame)
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(str(path), f"not a fact table ({exc})") from exc
+
+
+def _record(fact: Fact) -> MentionRecord:
+    return MentionRecord(
+        value=float(fact.value),
+        doc_id=fact.doc_id,
+        published=fact.published.isoformat() if fact.published is not None else None,
+        char_start=int(fact.char_start),
+        char_end=int(fact.char_end),
+        confidence=float(fact.confidence),
+    )
+
+
+def _record_order(record: MentionRecord) -> tuple[Any, ...]:
+    published = record["published"]
+    return (published is not None, published or "", record["doc_id"], record["char_start"],
+            record["char_end"], record["value"], record["confidence"])
+
+
+def _key_order(key: Key) -> tuple[Any, ...]:
+    return tuple((v is not None, v.isoformat() if isinstance(v, date) else (v or ""))
+                 for v in key)
+
+
+def _row(key: Key, records: list[MentionRecord], labels: set[str]) -> dict[str, Any]:
+    unique: dict[tuple[str, int, int, float], MentionRecord] = {}
+    for record in sorted(records, key=_record_order):
+        identity = (record["doc_id"], record["char_start"], record["char_end"], record["value"])
+        unique.setdefault(identity, record)
+    ordered = list(unique.values())
+    by_doc: dict[str, MentionRecord] = {}
+    for record in ordered:
+        current = by_doc.get(record["doc_id"])
+        if current is None or _position(record) > _position(current):
+            by_doc[record["doc_id"]] = record
+    winner = max(by_doc.values(), key=_recency)
+    unit = key[3]
+    supporting = [r for r in by_doc.values() if values_agree(r["value"], winner["value"], unit)]
+    conflict = len(supporting) < len(by_doc)
+    miss = 1.0
+    for record in sorted(supporting, key=_recency):
+        miss *= 1.0 - min(max(record["confidence"], 0.0), 1.0)
+    confidence = (1.0 - miss) * (len(supporting) / len(by_doc))
+    published = sorted(r["published"] for r in ordered if r["published"] is not None)
+    entity, metric, item, unit, period_start, period_end, status = key
+    return {
+        "fact_id": key_id(key),
+        "entity": entity,
+        "metric": metric,
+        "item": item,
+        "unit": unit,
+        "period": min(labels) if labels else None,
+        "period_start": period_start,
+        "period_end": period_end,
+        "status": status,
+        "value": winner["value"],
+        "n_sources": len(by_doc),
+        "doc_ids": sorted(by_doc),
+        "values": ordered,
+        "conflict": conflict,
+        "first_published": date.fromisoformat(published[0]) if published else None,
+        "last_published": date.fromisoformat(published[-1]) if published else None,
+        "confidence": confidence,
+    }
+
+
+def _position(record: MentionRecord) -> tuple[int, int, float]:
+    return (record["char_start"], record["char_end"], record["value"])
+
+
+def _recency(record: MentionRecord) -> tuple[bool, str, str]:
+    published = record["published"]
+    return (published is not None, published or "", record["doc_id"])
+
+
+def _frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    columns = {name: [row[name] for row in rows] for name in TABLE_COLUMNS}
+    return _conform(pd.DataFrame(columns, columns=list(TABLE_COLUMNS)))
+
+
+def _conform(frame: pd.DataFrame) -> pd.DataFrame:
+    """Exactly the schema's columns, in order, with the schema's dtypes."""
+    missing = [name for name in TABLE_COLUMNS if name not in frame.columns]
+    if missing:
+        raise ValueError(f"fact table lacks columns {missing}")
+    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    for name, dtype in TABLE_SCHEMA.items():
+        column = frame[name].reset_index(drop=True)
+        if dtype == "object":
+            out[name] = pd.Series(list(column), dtype=object)
+        elif name in _DATE_COLUMNS:
+            out[name] = pd.to_datetime(column.astype(object)).astype(pandas_dtype(dtype))
+        else:
+            out[name] = column.astype(pandas_dtype(dtype))
+    return out
+
+
+def _existing_rows(table: pd.DataFrame) -> Iterable[tuple[Key, dict[str, Any]]]:
+    """Rows of an earlier table with their keys; a row no new fact touches is kept as is,
+    which equals recomputing it because rows are a pure function of their records."""
+    table = _conform(table)
+    columns = {name: table[name].tolist() for name in TABLE_COLUMNS}
+    for position in range(len(table)):
+        row = {name: values[position] for name, values in columns.items()}
+        row["item"] = _optional_str(row["item"])
+        row["period"] = _optional_str(row["period"])
+        key: Key = (
+            str(row["entity"]), str(row["metric"]), row["item"], str(row["unit"]),
+            _optional_date(row["period_start"]), _optional_date(row["period_end"]),
+            str(row["status"]),
+        )
+        yield key, row
+
+
+def _records(values: Iterable[Mapping[str, Any]]) -> list[MentionRecord]:
+    return [MentionRecord(
+        value=float(r["value"]), doc_id=str(r["doc_id"]),
+        published=_optional_str(r.get("published")), char_start=int(r["char_start"]),
+        char_end=int(r["char_end"]), confidence=float(r.get("confidence") or 0.0),
+    ) for r in values]
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)
+
+
+def _optional_date(value: Any) -> date | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def _plain(value: Any) -> Any:
+    """Arrow hands lists back as numpy arrays; the table holds plain Python lists."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray | list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _arrow_schema() -> Any:
+    import pyarrow as pa
+
+    record = pa.struct([
+        ("value", pa.float64()), ("doc_id", pa.string()), ("published", pa.string()),
+        ("char_start", pa.int64()), ("char_end", pa.int64()), ("confidence", pa.float64()),
+    ])
+    types = {
+        "string": pa.string(), "float64": pa.float64(), "int64": pa.int64(),
+        "bool": pa.bool_(), "datetime64[ns]": pa.timestamp("ns"),
+    }
+    special = {"doc_ids": pa.list_(pa.string()), "values": pa.list_(record)}
+    return pa.schema([(name, special.get(name) or types[dtype])
+                      for name, dtype in TABLE_SCHEMA.items()])

@@ -1,0 +1,250 @@
+"""Organization names: canonical forms, aliases, units and the words that are never subjects.
+
+Pure functions over strings (no spaCy): the organizations component finds the mentions, this
+module decides what they are called. The language data lives in configs/organizations.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, model_validator
+
+from .language_data import duplicates, load
+
+OrgKind = Literal["company", "unit"]
+Via = Literal["ner", "gazetteer", "ticker", "pattern", "coref"]
+
+
+@dataclass(frozen=True, slots=True)
+class OrgMention:
+    """What an organization mention refers to.
+
+    `via` says how it was found: the tagger ("ner"), the alias list ("gazetteer"), a stock
+    ticker beside it ("ticker"), a syntactic pattern such as a proper name owning a figure
+    ("pattern"), or a pronoun/description resolved to an earlier mention ("coref").
+    """
+
+    name: str
+    kind: OrgKind = "company"
+    parent: str | None = None
+    via: Via = "ner"
+
+
+class UnitEntry(BaseModel):
+    parent: str
+    aliases: list[str] = []
+    keywords: list[str] = []
+
+
+class OrganizationData(BaseModel):
+    """Schema of configs/organizations.yaml."""
+
+    companies: dict[str, list[str]]
+    units: dict[str, UnitEntry]
+    legal_suffixes: list[str]
+    legal_prefixes: list[str]
+    leading_descriptors: list[str]
+    unit_words: list[str]
+    news_outlets: list[str]
+    exchanges: list[str]
+    not_organizations: list[str]
+    company_heads: list[str]
+    company_pronouns: list[str]
+    unit_heads: list[str]
+    metric_nouns: list[str]
+
+    @model_validator(mode="after")
+    def _aliases_unique(self) -> OrganizationData:
+        surfaces = {name: [name, *forms] for name, forms in self.companies.items()}
+        for name, unit in self.units.items():
+            if name in surfaces:
+                raise ValueError(f"{name!r} is both a company and a unit")
+            surfaces[name] = [name, *unit.aliases]
+        clashes = duplicates(surfaces)
+        if clashes:
+            raise ValueError("surface forms with two owners: " + "; ".join(clashes))
+        return self
+
+
+@cache
+def organization_data() -> OrganizationData:
+    """The validated organization language data (loaded once per process)."""
+    return load("organizations.yaml", OrganizationData)
+
+
+def fold(text: str) -> str:
+    """Lookup key: case-folded, whitespace collapsed, outer punctuation dropped."""
+    return " ".join(text.casefold().split()).strip(" .,;:'\"()")
+
+
+@cache
+def _alias_index() -> dict[str, tuple[str, OrgKind, str | None]]:
+    data = organization_data()
+    index: dict[str, tuple[str, OrgKind, str | None]] = {}
+    for name, forms in data.companies.items():
+        for form in (name, *forms):
+            index[fold(form)] = (name, "company", None)
+    for name, unit in data.units.items():
+        for form in (name, *unit.aliases):
+            index[fold(form)] = (name, "unit", unit.parent)
+    return index
+
+
+def gazetteer() -> dict[str, str]:
+    """Every listed surface form (companies and units) -> its canonical name."""
+    data = organization_data()
+    surfaces: dict[str, str] = {}
+    for name, forms in data.companies.items():
+        surfaces.update({form: name for form in (name, *forms)})
+    for name, unit in data.units.items():
+        surfaces.update({form: name for form in (name, *unit.aliases)})
+    return surfaces
+
+
+def lookup(name: str) -> tuple[str, OrgKind, str | None] | None:
+    """(canonical name, kind, parent) of a listed name or alias, else None."""
+    return _alias_index().get(fold(name))
+
+
+@cache
+def _folded_set(field: str) -> frozenset[str]:
+    values: list[str] = getattr(organization_data(), field)
+    return frozenset(fold(v) for v in values)
+
+
+def is_news_outlet(name: str) -> bool:
+    """A news outlet, agency or analyst house: a source of figures, never their subject."""
+    folded = fold(name)
+    return folded in _folded_set("news_outlets") or fold(strip_tickers(name)) in _folded_set(
+        "news_outlets"
+    )
+
+
+def is_exchange(name: str) -> bool:
+    """A stock exchange, market or index ("HEL", "OMX Helsinki", "FTSE 100")."""
+    return fold(name) in _folded_set("exchanges")
+
+
+def is_not_organization(name: str) -> bool:
+    """Words the tagger mislabels as organizations: currencies, wire labels, exchanges."""
+    folded = fold(name)
+    return (
+        folded in _folded_set("not_organizations")
+        or folded in _folded_set("exchanges")
+        or not any(ch.isalpha() for ch in folded)
+    )
+
+
+def word_set(field: str) -> frozenset[str]:
+    """A word list of the language data, case-folded (e.g. "unit_words", "company_heads")."""
+    return _folded_set(field)
+
+
+def kind_of(name: str) -> tuple[OrgKind, str | None]:
+    """("unit", parent) for a listed business unit, else ("company", None)."""
+    entry = lookup(name)
+    if entry is not None and entry[1] == "unit":
+        return "unit", entry[2]
+    return "company", None
+
+
+def unit_by_keyword(parent: str, words: list[str]) -> str | None:
+    """The listed unit of `parent` whose business words include one of `words`."""
+    folded = {w.casefold() for w in words}
+    for name, unit in organization_data().units.items():
+        if unit.parent == parent and folded & {k.casefold() for k in unit.keywords}:
+            return name
+    return None
+
+
+@cache
+def ticker_pattern() -> re.Pattern[str]:
+    """Wire and exchange tickers: "<STCH.L>", "( HEL : RAP1V )", "(NASDAQ:TERP, CVE:ENW)"."""
+    exchanges = sorted(organization_data().exchanges, key=len, reverse=True)
+    exch = "|".join(re.escape(e).replace(r"\ ", r"\s+") for e in exchanges)
+    one = rf"(?:{exch})\s*:\s*[A-Z][A-Z0-9.\-]*"
+    return re.compile(
+        rf"<[A-Z0-9][A-Za-z0-9.\-]*>"
+        rf"|\(\s*{one}(?:\s*[,;]\s*{one})*\s*\)"
+        rf"|\b{one}\b"
+    )
+
+
+def strip_tickers(text: str) -> str:
+    """The text without stock tickers, whitespace collapsed."""
+    return " ".join(ticker_pattern().sub(" ", text).split())
+
+
+_SYLLABLE = re.compile(r"[^AEIOUY][AEIOUY][^AEIOUY]", re.I)
+_POSSESSIVE = re.compile(r"\s*['’]s?$")
+
+
+def _drop_words(words: list[str], folded: frozenset[str], *, from_end: bool) -> list[str]:
+    while len(words) > 1:
+        word = words[-1] if from_end else words[0]
+        if fold(word) not in folded and fold(word.rstrip(".,")) not in folded:
+            break
+        words = words[:-1] if from_end else words[1:]
+    return words
+
+
+def _title_case(words: list[str]) -> list[str]:
+    """Headline capitals to name case; acronyms stay (VMC, KCI, BT), "DEL" -> "Del"."""
+
+    def is_acronym(word: str) -> bool:
+        return len(word) <= 2 or (len(word) == 3 and not _SYLLABLE.fullmatch(word))
+
+    def fix(word: str) -> str:
+        parts = word.split("-")
+        if len(parts) > 1:
+            return "-".join(fix(p) for p in parts)
+        if not word.isalpha():
+            return word[:1] + word[1:].lower() if len(word) > 3 and word[:-1].isalpha() else word
+        return word if is_acronym(word) else word.capitalize()
+
+    return [fix(w) for w in words]
+
+
+def canonical_name(surface: str) -> str:
+    """The name an organization is filed under.
+
+    Tickers, possessive "'s", a leading "the", nationality words and legal forms are dropped,
+    listed aliases map to their canonical name, and an all-caps headline name of several
+    words is title-cased: "Vaahto Group Oyj" -> "Vaahto", "Sony Corp" -> "Sony",
+    "CALUMET INDUSTRIES <CALI>" -> "Calumet Industries".
+    """
+    text = _POSSESSIVE.sub("", strip_tickers(surface)).strip(" ,;:()\"'")
+    listed = lookup(text)
+    if listed is not None:
+        return listed[0]
+    words = text.split()
+    if len(words) > 1 and words[0].casefold() == "the":
+        words = words[1:]
+    words = _drop_words(words, word_set("leading_descriptors"), from_end=False)
+    words = _drop_words(words, word_set("legal_prefixes"), from_end=False)
+    words = [w.rstrip(",") for w in words]
+    words = _drop_words(words, word_set("legal_suffixes"), from_end=True)
+    joined = " ".join(words)
+    letters = [ch for ch in joined if ch.isalpha()]
+    if len(text.split()) > 1 and letters and all(ch.isupper() for ch in letters):
+        joined = " ".join(_title_case(words))
+    listed = lookup(joined)
+    return listed[0] if listed is not None else joined
+
+
+def same_organization(a: str, b: str) -> bool:
+    """Equal after the scoring normalization: case, punctuation and legal suffixes ignored."""
+    return match_key(a) == match_key(b)
+
+
+def match_key(name: str) -> str:
+    """Name as the scorer compares it: case-folded, punctuation dropped, legal forms dropped."""
+    words = re.sub(r"[^\w\s]", " ", name.casefold()).split()
+    suffixes = {re.sub(r"[^\w]", "", s) for s in word_set("legal_suffixes")}
+    while len(words) > 1 and words[-1] in suffixes:
+        words.pop()
+    return " ".join(words)

