@@ -172,10 +172,15 @@ class FactAssembler:
     def _update_reference(
         self, doc: Doc, period_spans: list[Span], ctx: Context, seg: Span
     ) -> None:
-        """Headlines and figure-free sentences still set the article's current period."""
+        """Headlines, wire section lines ("Six mths") and figure-free sentences set the
+        article's current period; comparatives and "last year" style mentions do not."""
         for span in period_spans:
             expr = span._.period
-            if expr.relative:
+            if expr.kind == "date" or expr.same_period or expr.anaphoric:
+                continue
+            if expr.offset is not None and expr.offset < 0:
+                continue
+            if periods_in_comparison(doc, span):
                 continue
             calendar = ctx.stated_calendar or period_rules.calendar_for(_salient_name(doc))
             period = period_rules.resolve(
@@ -413,6 +418,10 @@ class FactAssembler:
 
 
 # -- helpers on spans and segments ------------------------------------------------------
+
+
+def periods_in_comparison(doc: Doc, span: Span) -> bool:
+    return period_rules.comparison_context(doc.text, span.start_char)
 
 
 def _within(seg: Span):  # type: ignore[no-untyped-def]
