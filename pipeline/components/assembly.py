@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .. import periods as period_rules
 from ..facts import Fact, Status
@@ -73,7 +73,18 @@ class Candidate:
     change: bool = False
     comparative: bool = False
     period_expr: Span | None = None
+    baseline: bool = False
+    revision: bool = False
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Resolved:
+    """A candidate with its organization and, once resolved, its period."""
+
+    cand: Candidate
+    org: organizations.OrgMention
+    period: period_rules.Period | None = None
 
 
 class FactAssembler:
@@ -97,7 +108,7 @@ class FactAssembler:
             ):
                 continue
             facts.extend(self._segment_facts(doc, segment, context))
-        doc._.facts = facts
+        doc._.facts = _without_headline_repeats(doc.text, facts)
         return doc
 
     # -- one segment -------------------------------------------------------------------
@@ -121,10 +132,8 @@ class FactAssembler:
         candidates = [
             c for c in (self._candidate(doc, seg, s, cues, ctx) for s in value_spans) if c
         ]
-        self._assign_periods(candidates, period_spans)
-        facts: list[Fact] = []
-        current: period_rules.Period | None = None
-        resolved: list[tuple[Candidate, period_rules.Period | None, organizations.OrgMention]] = []
+        self._assign_periods(doc, candidates, period_spans)
+        resolved: list[Resolved] = []
         for cand in candidates:
             org = organizations.subject_of(doc, cand.span.start, cand.span.end)
             if org is None:
@@ -133,41 +142,52 @@ class FactAssembler:
             if metric is None:
                 continue
             cand.metric = metric
-            resolved.append((cand, None, org))
-        # Current periods first, so comparatives can step back from them.
-        for index, (cand, _, org) in enumerate(resolved):
-            if cand.comparative:
-                continue
-            period = self._resolve(cand, org, ctx, reference=ctx.reference, comparison=False)
-            resolved[index] = (cand, period, org)
-            if period is not None and cand.period_expr is not None and current is None:
-                current = period
-        for index, (cand, _, org) in enumerate(resolved):
-            if not cand.comparative:
-                continue
-            anchor = _main_period_for(cand, resolved) or current or ctx.reference
-            period = self._resolve(cand, org, ctx, reference=anchor, comparison=True)
-            if period is None and cand.period_expr is None and anchor is not None:
-                period = _shift_year(anchor, -1)
-            resolved[index] = (cand, period, org)
-        # A current figure with no period of its own, next to a dated comparative: the
-        # year after the comparative's ("rose to EUR 31.1 mn from EUR 17.1 mn in 2004").
-        for index, (cand, _period, org) in enumerate(resolved):
-            if cand.comparative or cand.period_expr is not None:
-                continue
-            prior = _comparative_period_for(cand, resolved)
-            if prior is not None:
-                resolved[index] = (cand, _shift_year(prior, 1), org)
-        for cand, period, org in resolved:
-            facts.append(self._fact(doc, seg, cand, period, org))
-        explicit = [p for c, p, _ in resolved if p is not None and not c.comparative]
-        if current is not None:
-            ctx.reference = current
-        elif explicit and ctx.reference is None:
-            ctx.reference = explicit[0]
+            resolved.append(Resolved(cand, org))
+        self._resolve_periods(resolved, ctx)
+        current = [
+            r.period
+            for r in resolved
+            if r.period is not None and not r.cand.comparative and r.cand.period_expr is not None
+        ]
+        if current:
+            ctx.reference = current[0]
         else:
             self._update_reference(doc, period_spans, ctx, seg)
-        return facts
+        return [self._fact(doc, seg, r.cand, r.period, r.org) for r in resolved]
+
+    def _resolve_periods(self, resolved: list[Resolved], ctx: Context) -> None:
+        """Current figures first, then comparatives stepping back from them.
+
+        A current figure with no period of its own next to a dated comparative is the year
+        after it ("rose to EUR 31.1 mn from EUR 17.1 mn in 2004" is 2005); a comparative
+        that revises a forecast or target ("from its previous forecast of 42 million")
+        covers the same period as the figure it revises.
+        """
+        for r in resolved:
+            expr = r.cand.period_expr
+            if r.cand.comparative or expr is None:
+                continue
+            r.period = self._resolve(r, ctx, reference=ctx.reference, comparison=False)
+            if r.period is not None and r.cand.baseline:
+                r.period = _shift_year(r.period, 1)
+        for r in resolved:
+            if r.cand.comparative and r.cand.period_expr is not None:
+                anchor = _anchor_for(r, resolved) or ctx.reference
+                r.period = self._resolve(r, ctx, reference=anchor, comparison=True)
+        for r in resolved:
+            if r.cand.comparative or r.period is not None:
+                continue
+            prior = _dated_comparative(r, resolved)
+            if prior is not None:
+                r.period = _shift_year(prior, 1)
+            elif r.cand.period_expr is None:
+                r.period = ctx.reference
+        for r in resolved:
+            if not r.cand.comparative or r.cand.period_expr is not None:
+                continue
+            anchor = _anchor_for(r, resolved) or ctx.reference
+            if anchor is not None:
+                r.period = anchor if r.cand.revision else _shift_year(anchor, -1)
 
     def _update_reference(
         self, doc: Doc, period_spans: list[Span], ctx: Context, seg: Span
@@ -179,6 +199,8 @@ class FactAssembler:
             if expr.kind == "date" or expr.same_period or expr.anaphoric:
                 continue
             if expr.offset is not None and expr.offset < 0:
+                continue
+            if expr.kind in ("month", "weeks"):
                 continue
             if periods_in_comparison(doc, span):
                 continue
@@ -197,46 +219,54 @@ class FactAssembler:
     ) -> Candidate | None:
         q: Quantity = span._.quantity
         cand = Candidate(span=span, quantity=q, value=q.value, unit=q.unit)
-        cand.comparative = self._is_comparative(doc, seg, span)
-        direction = _direction_near(doc, seg, span)
-        if q.kind == "percent":
-            cand.change = direction is not None
-            if direction is not None:
-                cand.value = abs(q.value) * direction
-        elif q.kind == "money" and direction is not None and _is_absolute_change(doc, span):
-            cand.change = True
-            cand.value = abs(q.value) * direction
+        cand.comparative, cand.revision = self._comparative(doc, seg, span)
         cue = self._cue_for(doc, seg, span, cues, q)
         if cue is None:
             return None
         cand.cue = cue
         cand.metric = cue._.metric.metric
-        bare = q.kind == "count" and not getattr(q, "currency_explicit", False)
-        if bare and (
-            cand.metric in MONEY_ONLY or (cand.metric is None and not _count_noun_after(span))
+        direction = _direction_near(doc, seg, span)
+        if q.kind == "percent":
+            if direction is None:
+                direction = _direction_after_cue(doc, cue)
+            cand.change = direction is not None
+        elif q.kind == "money" and direction is not None:
+            cand.change = _is_absolute_change(doc, span)
+        if cand.change and direction is not None:
+            cand.value = abs(q.value) * direction
+        bare = q.kind == "count" and not q.currency_explicit and not _count_noun_after(span)
+        if bare and (cand.metric in MONEY_ONLY or cand.metric is None) and (
+            q.scale >= 1000 or q.value >= 1000 or _TABLE_ROW.search(seg.text)
         ):
-            currency = _sibling_currency(doc, seg, span) or ctx.default_currency or "USD"
-            cand.unit = currency
+            cand.unit = _sibling_currency(doc, seg, span) or ctx.default_currency or "USD"
             cand.notes.append("currency inherited")
         if cue._.metric.negative and not cand.change:
             cand.value = -abs(cand.value)
         return cand
 
-    def _is_comparative(self, doc: Doc, seg: Span, span: Span) -> bool:
-        """A value right after "from", "vs", "compared to/with", "against", "than"."""
-        i = span.start - 1
+    def _comparative(self, doc: Doc, seg: Span, span: Span) -> tuple[bool, bool]:
+        """Whether a value opens a comparative ("from", "vs", "compared to/with",
+        "against", "than"), and whether that comparative revises a forecast or target
+        ("from its previous forecast of 42 million") rather than citing a prior period."""
         steps = 0
-        while i >= seg.start and steps < 6:
-            word = doc[i].lower_
+        saw_status_noun = False
+        for i in range(span.start - 1, seg.start - 1, -1):
+            token = doc[i]
+            if token.is_space:
+                continue
+            word = token.lower_
+            if word in self.status_nouns:
+                saw_status_noun = True
             if word in self.comparative_markers:
-                return not (word == "over" and steps > 0)
-            if doc[i].is_punct and word not in {"(", ")"}:
-                return False
-            if _value_at(doc, i):
-                return False
-            i -= 1
+                if word == "over" and steps > 0:
+                    return False, False
+                return True, saw_status_noun
+            if (token.is_punct and word not in {"(", ")"}) or _value_at(doc, i):
+                return False, False
             steps += 1
-        return False
+            if steps >= 6:
+                break
+        return False, False
 
     def _cue_for(
         self, doc: Doc, seg: Span, span: Span, cues: list[Span], q: Quantity
@@ -318,8 +348,12 @@ class FactAssembler:
 
     # -- periods -----------------------------------------------------------------------
 
-    def _assign_periods(self, candidates: list[Candidate], period_spans: list[Span]) -> None:
-        """Comparatives take the period right after them; current values the nearest free one."""
+    def _assign_periods(
+        self, doc: Doc, candidates: list[Candidate], period_spans: list[Span]
+    ) -> None:
+        """Comparatives take the period right after them; current figures share out the
+        rest by proximity, one period each while there are enough to go round. A period
+        after "from"/"compared with" that no comparative took is a baseline."""
         if not period_spans:
             return
         taken: set[int] = set()
@@ -333,25 +367,36 @@ class FactAssembler:
                 cand.period_expr = after[0]
                 taken.add(after[0].start)
         free = [p for p in period_spans if p.start not in taken]
-        for cand in ordered:
-            if cand.comparative or not free:
-                continue
-            cand.period_expr = min(free, key=lambda p: _gap(cand.span, p))
+        current = [c for c in ordered if not c.comparative]
+        pairs = sorted(
+            ((_gap(c.span, p), i, j) for i, c in enumerate(current) for j, p in enumerate(free)),
+        )
+        used: set[int] = set()
+        for _, i, j in pairs:
+            if current[i].period_expr is None and j not in used:
+                current[i].period_expr = free[j]
+                used.add(j)
+        for cand in current:
+            if cand.period_expr is None and free:
+                cand.period_expr = min(free, key=lambda p: _gap(cand.span, p))
+        for cand in current:
+            if cand.period_expr is not None:
+                cand.baseline = periods_in_comparison(doc, cand.period_expr)
 
     def _resolve(
         self,
-        cand: Candidate,
-        org: organizations.OrgMention,
+        r: Resolved,
         ctx: Context,
         *,
         reference: period_rules.Period | None,
         comparison: bool,
     ) -> period_rules.Period | None:
-        calendar = ctx.stated_calendar or period_rules.calendar_for(org.parent or org.name)
-        if cand.period_expr is None:
-            return None if comparison else reference
+        expr = r.cand.period_expr
+        if expr is None:
+            return None
+        calendar = ctx.stated_calendar or period_rules.calendar_for(r.org.parent or r.org.name)
         return period_rules.resolve(
-            cand.period_expr._.period,
+            expr._.period,
             calendar=calendar,
             published=ctx.published,
             reference=reference,
@@ -420,6 +465,18 @@ class FactAssembler:
 # -- helpers on spans and segments ------------------------------------------------------
 
 
+def _without_headline_repeats(text: str, facts: list[Fact]) -> list[Fact]:
+    """A headline restates the article's figures: keep a headline fact only when the body
+    does not state the same figure, so the body's fuller reading wins."""
+    end = text.find("\n")
+    if end < 0 or end > 250 or not text[end:].strip():
+        return facts
+    body = {(f.metric, f.unit, round(f.value, 6)) for f in facts if f.char_start > end}
+    return [
+        f for f in facts if f.char_start > end or (f.metric, f.unit, round(f.value, 6)) not in body
+    ]
+
+
 def periods_in_comparison(doc: Doc, span: Span) -> bool:
     return period_rules.comparison_context(doc.text, span.start_char)
 
@@ -465,11 +522,13 @@ def _value_at(doc: Doc, i: int, *, conversions: bool = False) -> bool:
 
 def _direction_near(doc: Doc, seg: Span, span: Span) -> int | None:
     """+1/-1 when a direction word governs a value: "rose 8 %", "a 6.4 pct increase",
-    "down 65 pct", "eight pct lower", "increased by 24 percent"; not "rose to X"."""
+    "down 65 pct", "eight pct lower", "increased by 24 percent", and the elided "and
+    total revenue by 3 percent"; not "rose to X" (a level)."""
     changes = [c for c in doc.spans[metrics.CHANGES_KEY] if seg.start <= c.start < seg.end]
+    previous = _previous_word(doc, span.start, seg.start)
     for change in changes:
         if change.end <= span.start:
-            between = doc[change.end : span.start]
+            between = [t for t in doc[change.end : span.start] if not t.is_space]
             words = [t.lower_ for t in between if not t.is_punct]
             if "to" in words or "at" in words:
                 continue
@@ -479,10 +538,29 @@ def _direction_near(doc: Doc, seg: Span, span: Span) -> int | None:
                 return int(change._.direction)
         elif change.start >= span.end and change.start - span.end <= 2:
             return int(change._.direction)
+    if previous == "by":
+        before = [c for c in changes if c.end <= span.start]
+        if before:
+            return int(before[-1]._.direction)
     return None
 
 
-def _only_period_words(tokens: Span) -> bool:
+def _direction_after_cue(doc: Doc, cue: Span) -> int | None:
+    """"net sales growth estimate", "sales decline": a direction noun right after the cue."""
+    for change in doc.spans[metrics.CHANGES_KEY]:
+        if change.start == cue.end and doc[change.start].pos_ == "NOUN":
+            return int(change._.direction)
+    return None
+
+
+def _previous_word(doc: Doc, i: int, floor: int) -> str:
+    j = i - 1
+    while j >= floor and doc[j].is_space:
+        j -= 1
+    return doc[j].lower_ if j >= floor else ""
+
+
+def _only_period_words(tokens: list[Token]) -> bool:
     return (
         all(
             t.is_punct
@@ -497,8 +575,8 @@ def _only_period_words(tokens: Span) -> bool:
 
 def _is_absolute_change(doc: Doc, span: Span) -> bool:
     """A money amount that is a change: "by 40 billion yen", "2.9 billion yen lower than"."""
-    before = doc[span.start - 1].lower_ if span.start > 0 else ""
-    after = [t.lower_ for t in doc[span.end : span.end + 2]]
+    before = _previous_word(doc, span.start, 0)
+    after = [t.lower_ for t in doc[span.end : span.end + 3] if not t.is_space]
     return before == "by" or bool(set(after) & {"lower", "higher", "more", "less"})
 
 
@@ -549,36 +627,29 @@ def _gap(value: Span, period: Span) -> int:
     return (value.start - period.end) + 2
 
 
-def _main_period_for(
-    cand: Candidate,
-    resolved: list[tuple[Candidate, period_rules.Period | None, organizations.OrgMention]],
-) -> period_rules.Period | None:
-    """The period of the current figure that this comparative is compared with."""
-    best = None
-    for other, period, _ in resolved:
-        if other.comparative or period is None or other.span.start > cand.span.start:
-            continue
-        if best is None or other.span.start > best[0]:
-            best = (other.span.start, period)
-    return best[1] if best else None
+def _anchor_for(r: Resolved, resolved: list[Resolved]) -> period_rules.Period | None:
+    """The period of the current figure a comparative is compared with: the nearest one
+    before it, else the first one in the segment."""
+    before = [
+        o for o in resolved
+        if not o.cand.comparative and o.period is not None and o.cand.span.start < r.cand.span.start
+    ]
+    if before:
+        return max(before, key=lambda o: o.cand.span.start).period
+    after = [o for o in resolved if not o.cand.comparative and o.period is not None]
+    return after[0].period if after else None
 
 
-def _comparative_period_for(
-    cand: Candidate,
-    resolved: list[tuple[Candidate, period_rules.Period | None, organizations.OrgMention]],
-) -> period_rules.Period | None:
-    for other, period, _ in resolved:
-        if (
-            other.comparative
-            and other.period_expr is not None
-            and period is not None
-            and other.span.start > cand.span.start
-            and other.metric is not None
-            and cand.metric is not None
-            and other.metric.removesuffix("_change") == cand.metric.removesuffix("_change")
-        ):
-            return period
-    return None
+def _dated_comparative(r: Resolved, resolved: list[Resolved]) -> period_rules.Period | None:
+    """The period of a dated comparative in the segment, the same metric's first."""
+    dated = [
+        o for o in resolved
+        if o.cand.comparative and o.cand.period_expr is not None and o.period is not None
+    ]
+    base = (r.cand.metric or "").removesuffix("_change")
+    same = [o for o in dated if (o.cand.metric or "").removesuffix("_change") == base]
+    chosen = same or dated
+    return chosen[0].period if chosen else None
 
 
 def _shift_year(period: period_rules.Period, years: int) -> period_rules.Period:
@@ -640,5 +711,15 @@ def _confidence(
 
 
 def _salient_name(doc: Doc) -> str | None:
-    org = organizations.subject_of(doc, 0, 0)
-    return org.name if org else None
+    """The company the article is most about: its most often named (not by pronoun)."""
+    cached = doc.user_data.get("newsfacts_salient")
+    if cached is not None:
+        return str(cached) or None
+    counts: dict[str, int] = {}
+    for span in doc.spans[organizations.SPANS_KEY]:
+        org = span._.org
+        if org is not None and org.via != "coref" and org.kind == "company":
+            counts[org.name] = counts.get(org.name, 0) + 1
+    name = max(counts, key=lambda k: counts[k]) if counts else ""
+    doc.user_data["newsfacts_salient"] = name
+    return name or None
