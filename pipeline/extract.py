@@ -123,6 +123,32 @@ def default_max_chars(nlp: Language, settings: Settings | None = None) -> int:
     return min(nlp.max_length, (settings or Settings()).max_chunk_chars)
 
 
+CONTEXT_CHARS = 2_000
+
+
+def _segments(text: str, limit: int) -> list[tuple[int, int, str]]:
+    """`(start, keep_from, segment)`: each piece of `split_text` with the paragraphs before it.
+
+    The leading context (at most `CONTEXT_CHARS`, starting at a paragraph or line break) lets
+    the components see a piece the way they see it in the whole text; facts whose value lies
+    in the context belong to the previous piece and are dropped (`keep_from`).
+    """
+    room = min(CONTEXT_CHARS, limit // 4)
+    segments = []
+    for offset, piece in split_text(text, limit - room if len(text) > limit else limit):
+        start = offset
+        if offset:
+            lo = max(0, offset - room)
+            window = text[lo:offset]
+            for pattern in _BREAKS[:2]:
+                ends = [m.end() for m in pattern.finditer(window) if m.end() < len(window)]
+                if ends:
+                    start = lo + ends[0]
+                    break
+        segments.append((start, offset, text[start : offset + len(piece)]))
+    return segments
+
+
 def process(
     items: Iterable[Document | DocumentError],
     nlp: Language,
@@ -133,7 +159,8 @@ def process(
     """Run `nlp.pipe` over documents, in order; errors pass through and never stop the stream.
 
     Documents longer than `max_chars` (default: `default_max_chars`) are processed in pieces
-    from `split_text`; their facts keep offsets into the whole text.
+    from `split_text`, each with some leading context; their facts keep offsets into the
+    whole text.
     """
     limit = max_chars or default_max_chars(nlp)
     pending: list[Document] = []
@@ -153,12 +180,11 @@ def process(
     yield from flush()
 
 
-def _shifted(facts: Iterable[Fact] | None, offset: int) -> list[Fact]:
-    if not offset:
-        return list(facts or ())
+def _shifted(facts: Iterable[Fact] | None, start: int, keep_from: int) -> list[Fact]:
     return [
-        replace(f, char_start=f.char_start + offset, char_end=f.char_end + offset)
+        replace(f, char_start=f.char_start + start, char_end=f.char_end + start) if start else f
         for f in facts or ()
+        if f.char_start + start >= keep_from
     ]
 
 
@@ -168,17 +194,18 @@ def _run_batch(
     if not documents:
         return
     pieces = [
-        (i, offset, piece)
+        (i, start, keep_from, segment)
         for i, document in enumerate(documents)
-        for offset, piece in split_text(document.text, limit)
+        for start, keep_from, segment in _segments(document.text, limit)
     ]
     found: list[list[Fact]] = [[] for _ in documents]
     try:
         docs = nlp.pipe(
-            (make_doc(nlp, documents[i], piece) for i, _, piece in pieces), batch_size=batch_size
+            (make_doc(nlp, documents[i], segment) for i, _, _, segment in pieces),
+            batch_size=batch_size,
         )
-        for (i, offset, _), doc in zip(pieces, docs, strict=True):
-            found[i].extend(_shifted(doc._.facts, offset))
+        for (i, start, keep_from, _), doc in zip(pieces, docs, strict=True):
+            found[i].extend(_shifted(doc._.facts, start, keep_from))
     except Exception:  # one bad document must not sink its batch: retry one by one
         log.debug("batch failed, retrying documents one at a time", exc_info=True)
         for document in documents:
@@ -191,8 +218,9 @@ def _run_batch(
 def _run_one(document: Document, nlp: Language, limit: int) -> DocumentResult:
     facts: list[Fact] = []
     try:
-        for offset, piece in split_text(document.text, limit):
-            facts.extend(_shifted(nlp(make_doc(nlp, document, piece))._.facts, offset))
+        for start, keep_from, segment in _segments(document.text, limit):
+            doc = nlp(make_doc(nlp, document, segment))
+            facts.extend(_shifted(doc._.facts, start, keep_from))
     except Exception as exc:
         reason = f"extraction failed: {type(exc).__name__}: {exc}"
         return DocumentResult(document.doc_id, error=DocumentError(document.doc_id, reason))

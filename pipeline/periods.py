@@ -915,7 +915,7 @@ def _resolve_offset(
     if expr.index is not None:  # "the third quarter of last year" carries year_offset only
         return _resolve_bare(expr, cal, published, reference)
     if reference is not None and expr.offset != 0:
-        if reference.granularity == kind and (comparison or expr.anaphoric or kind != "year"):
+        if reference.granularity == kind and (comparison or expr.anaphoric):
             return _step(reference, kind, expr.offset, cal)
         if kind == "year" and expr.anaphoric:
             return _step(_containing(reference.end, kind, cal), kind, expr.offset, cal)

@@ -73,6 +73,7 @@ class Candidate:
     change: bool = False
     comparative: bool = False
     period_expr: Span | None = None
+    period_options: list[Span] = field(default_factory=list)
     baseline: bool = False
     revision: bool = False
     notes: list[str] = field(default_factory=list)
@@ -143,7 +144,7 @@ class FactAssembler:
                 continue
             cand.metric = metric
             resolved.append(Resolved(cand, org))
-        self._resolve_periods(resolved, ctx)
+        self._resolve_periods(resolved, ctx, period_spans)
         current = [
             r.period
             for r in resolved
@@ -155,7 +156,9 @@ class FactAssembler:
             self._update_reference(doc, period_spans, ctx, seg)
         return [self._fact(doc, seg, r.cand, r.period, r.org) for r in resolved]
 
-    def _resolve_periods(self, resolved: list[Resolved], ctx: Context) -> None:
+    def _resolve_periods(
+        self, resolved: list[Resolved], ctx: Context, period_spans: list[Span]
+    ) -> None:
         """Current figures first, then comparatives stepping back from them.
 
         A current figure with no period of its own next to a dated comparative is the year
@@ -163,11 +166,21 @@ class FactAssembler:
         that revises a forecast or target ("from its previous forecast of 42 million")
         covers the same period as the figure it revises.
         """
+        compared = any(r.cand.comparative for r in resolved) or any(
+            span._.period.same_period for span in period_spans
+        )
         for r in resolved:
             expr = r.cand.period_expr
             if r.cand.comparative or expr is None:
                 continue
-            r.period = self._resolve(r, ctx, reference=ctx.reference, comparison=False)
+            for option in r.cand.period_options or [expr]:
+                r.cand.period_expr = option
+                r.period = self._resolve(r, ctx, reference=ctx.reference, comparison=compared)
+                if r.period is not None:
+                    break
+            else:
+                r.cand.period_expr = option = expr
+            r.cand.baseline = periods_in_comparison(r.cand.span.doc, option)
             if r.period is not None and r.cand.baseline:
                 r.period = _shift_year(r.period, 1)
         for r in resolved:
@@ -249,18 +262,16 @@ class FactAssembler:
         "against", "than"), and whether that comparative revises a forecast or target
         ("from its previous forecast of 42 million") rather than citing a prior period."""
         steps = 0
-        saw_status_noun = False
         for i in range(span.start - 1, seg.start - 1, -1):
             token = doc[i]
             if token.is_space:
                 continue
             word = token.lower_
-            if word in self.status_nouns:
-                saw_status_noun = True
+            if word == "over" and steps == 0:
+                continue  # "over 35 %": at least, not a comparison
             if word in self.comparative_markers:
-                if word == "over" and steps > 0:
-                    return False, False
-                return True, saw_status_noun
+                window = doc[max(seg.start, i - 8) : span.start]
+                return True, any(t.lower_ in self.status_nouns for t in window)
             if (token.is_punct and word not in {"(", ")"}) or _value_at(doc, i):
                 return False, False
             steps += 1
@@ -368,20 +379,10 @@ class FactAssembler:
                 taken.add(after[0].start)
         free = [p for p in period_spans if p.start not in taken]
         current = [c for c in ordered if not c.comparative]
-        pairs = sorted(
-            ((_gap(c.span, p), i, j) for i, c in enumerate(current) for j, p in enumerate(free)),
-        )
-        used: set[int] = set()
-        for _, i, j in pairs:
-            if current[i].period_expr is None and j not in used:
-                current[i].period_expr = free[j]
-                used.add(j)
         for cand in current:
-            if cand.period_expr is None and free:
-                cand.period_expr = min(free, key=lambda p: _gap(cand.span, p))
-        for cand in current:
-            if cand.period_expr is not None:
-                cand.baseline = periods_in_comparison(doc, cand.period_expr)
+            cand.period_options = sorted(free, key=lambda p: _period_distance(doc, cand.span, p))
+            if cand.period_options:
+                cand.period_expr = cand.period_options[0]
 
     def _resolve(
         self,
@@ -452,7 +453,7 @@ class FactAssembler:
                 break
             if token.tag_ in ("VBD",) and token.lower_ not in {"said", "added", "told"}:
                 break
-            if token.text in (";", ":"):
+            if token.text in (";", ":", ","):
                 break
             i -= 1
         if metric.startswith("job_cuts"):
@@ -612,7 +613,13 @@ def _has_cut_verb(seg: Span) -> bool:
 
 
 def _is_figure_period(span: Span) -> bool:
-    return getattr(span._.period, "kind", None) != "date" or _ends_period(span)
+    """Point dates are not figure periods unless they end one ("quarter ended March 31");
+    neither is the "on the year" of "fell 45 % on the year" (year on year)."""
+    expr = span._.period
+    if expr.kind == "date":
+        return _ends_period(span)
+    idiom = _previous_word(span.doc, span.start, 0) in {"on", "over", "per"}
+    return not (expr.definite and expr.kind == "year" and idiom)
 
 
 def _ends_period(span: Span) -> bool:
@@ -621,10 +628,16 @@ def _ends_period(span: Span) -> bool:
     return any(t.lower_ in {"ended", "ending", "ends", "end"} for t in window)
 
 
-def _gap(value: Span, period: Span) -> int:
+def _period_distance(doc: Doc, value: Span, period: Span) -> int:
+    """Tokens between a value and a period, a period before the value costing more, and
+    one in another clause (across a comma or semicolon) much more."""
     if period.start >= value.end:
-        return period.start - value.end
-    return (value.start - period.end) + 2
+        gap, between = period.start - value.end, doc[value.end : period.start]
+    else:
+        gap, between = 2 * (value.start - period.end) + 3, doc[period.end : value.start]
+    if any(t.text in {",", ";"} for t in between):
+        gap += 6
+    return gap
 
 
 def _anchor_for(r: Resolved, resolved: list[Resolved]) -> period_rules.Period | None:
