@@ -17,7 +17,8 @@ from pipeline.evaluate import evaluate, read_gold
 from pipeline.extract import extract_facts, load_pipeline
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT = [REPO / "corpus" / "seeds.jsonl", *sorted((REPO.parent / "shared" / "dev").glob("*-dev.jsonl"))]
+DEV = REPO.parent / "shared" / "dev"
+DEFAULT = [REPO / "corpus" / "seeds.jsonl", *sorted(DEV.glob("*-dev.jsonl"))]
 
 
 def main() -> int:

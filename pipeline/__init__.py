@@ -2,19 +2,42 @@
 
 The public API is the names in `__all__`; everything else is internal.
 
->>> from pipeline import load_pipeline, extract_facts
->>> facts = list(extract_facts(["Sony posted a net loss of 50 billion yen in 2014."]))
+    >>> from pipeline import Document, build_fact_table, extract_facts, load_pipeline
+    >>> nlp = load_pipeline()
+    >>> facts = list(extract_facts(
+    ...     [Document("a1", "Acme Corp said net profit rose to EUR 5.2 mn in 2009.")], nlp=nlp))
+    >>> table = build_fact_table(facts)
+
+- `load_pipeline(model=None)`: the spaCy pipeline whose `doc._.facts` holds the facts.
+- `extract_facts(documents, nlp=...)`: `Fact` records of documents (or plain strings).
+- `build_fact_table(facts, existing=None)`: the deduplicated table (FACTS.md section 3).
+- `evaluate(gold, facts)` with `read_gold(path)`: scoring against gold (section 4).
+- `read_documents(paths)`: `Document` or `DocumentError` from every supported container.
+- `find_quantities(text)`: the money, percent and count values of a text.
 """
 
 from __future__ import annotations
 
 import logging
 
-from .documents import Document
+from .documents import Document, DocumentError, read_documents
+from .evaluate import evaluate, read_gold
 from .extract import extract_facts, load_pipeline
+from .fact_table import build_fact_table
 from .facts import Fact
 from .quantities import find_quantities
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-__all__ = ["Document", "Fact", "extract_facts", "find_quantities", "load_pipeline"]
+__all__ = [
+    "Document",
+    "DocumentError",
+    "Fact",
+    "build_fact_table",
+    "evaluate",
+    "extract_facts",
+    "find_quantities",
+    "load_pipeline",
+    "read_documents",
+    "read_gold",
+]

@@ -120,6 +120,7 @@ def extract_corpus(
     model: str | None = None,
     settings: Settings | None = None,
     chunk_docs: int = CHUNK_DOCS,
+    text_column: str = "text",
 ) -> BatchSummary:
     """Facts of every document of `inputs` into `output` (.jsonl, .csv or .parquet).
 
@@ -130,6 +131,7 @@ def extract_corpus(
     summary = _extract_stage(
         inputs, output, errors_path, workers=workers, engine=engine, scheduler=scheduler,
         resume=resume, quiet=quiet, model=model, settings=settings, chunk_docs=chunk_docs,
+        text_column=text_column,
     )
     shutil.rmtree(_workdir(output), ignore_errors=True)
     return summary
@@ -147,6 +149,7 @@ def run_corpus(
     model: str | None = None,
     settings: Settings | None = None,
     chunk_docs: int = CHUNK_DOCS,
+    text_column: str = "text",
 ) -> BatchSummary:
     """Extract, aggregate and report into `outdir`.
 
@@ -167,6 +170,7 @@ def run_corpus(
     summary = _extract_stage(
         inputs, facts_path, errors_path, workers=workers, engine=engine, scheduler=scheduler,
         resume=resume, quiet=quiet, model=model, settings=settings, chunk_docs=chunk_docs,
+        text_column=text_column,
     )
     summary.output = outdir
     timings = summary.timings
@@ -180,18 +184,19 @@ def run_corpus(
     summary.table_rows = len(table)
     summary.conflicts = int(table["conflict"].sum()) if "conflict" in table.columns else 0
 
-    evaluation = None
     if summary.gold_documents:
         with _timed(timings, "evaluate"):
-            evaluation = _evaluate(inputs, facts)
-        summary.evaluation = evaluation.to_dict()
+            summary.evaluation = _evaluate(inputs, facts).to_dict()
 
     with _timed(timings, "report"):
-        documents = [d for d in read_documents(inputs) if isinstance(d, Document)]
+        documents = [
+            d for d in read_documents(inputs, text_column=text_column) if isinstance(d, Document)
+        ]
         errors = list(_read_errors(errors_path))
         summary.seconds = time.perf_counter() - started
+        shown = {k: v for k, v in summary.to_dict().items() if k != "evaluation"}
         write_report(outdir / "report.html", documents=documents, facts=facts, table=table,
-                     evaluation=evaluation, errors=errors, summary=summary.to_dict())
+                     evaluation=summary.evaluation, errors=errors, summary=shown)
     summary.seconds = time.perf_counter() - started
     _write_atomic(outdir / "summary.json",
                   json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n")
@@ -228,6 +233,7 @@ def _extract_stage(
     model: str | None,
     settings: Settings | None,
     chunk_docs: int,
+    text_column: str = "text",
 ) -> BatchSummary:
     if output.suffix.lower() not in OUTPUT_SUFFIXES:
         raise ValueError(f"unknown output format {output.suffix!r}: use .jsonl, .csv or .parquet")
@@ -245,7 +251,8 @@ def _extract_stage(
     done = _prepare_workdir(workdir, _fingerprint(inputs, job, chunk_docs), resume=resume)
     summary.resumed_chunks = len(done)
 
-    chunks = _chunks(read_documents(inputs), max_docs=chunk_docs, max_chars=CHUNK_CHARS)
+    documents = read_documents(inputs, text_column=text_column)
+    chunks = _chunks(documents, max_docs=chunk_docs, max_chars=CHUNK_CHARS)
     with (
         _timed(summary.timings, "extract"),
         _make_engine(engine, workers, scheduler, job) as run,
@@ -403,9 +410,9 @@ def _concat_facts(workdir: Path, count: int, output: Path) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        from .facts import _arrow_schema
+        from .facts import arrow_schema
 
-        schema = _arrow_schema()
+        schema = arrow_schema()
         with pq.ParquetWriter(tmp, schema) as writer:
             for part in parts:
                 writer.write_table(pa.Table.from_pylist(list(_json_lines(part)), schema=schema))

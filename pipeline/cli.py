@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .errors import ConfigError, EvaluationError, InputError, NewsfactsError
 
@@ -28,6 +29,8 @@ def _add_batch_flags(parser: argparse.ArgumentParser) -> None:
                         help="continue an interrupted run from its checkpoint")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--model", help="spaCy model name or directory")
+    parser.add_argument("--text-column", default="text",
+                        help="column or field holding the article text (default: text)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("quantities", help="every money, percent and count quantity")
     p.add_argument("inputs", nargs="+", type=Path)
+    p.add_argument("--text-column", default="text")
     p.add_argument("-o", "--output", type=Path, required=True, help=".jsonl")
 
     p = sub.add_parser("build-model", help="assemble the spaCy pipeline directory")
@@ -73,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("distributed").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:
         return int(COMMANDS[args.command](args))
     except (ConfigError, EvaluationError) as exc:
@@ -89,9 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
-def _batch_options(args: argparse.Namespace) -> dict[str, object]:
+def _batch_options(args: argparse.Namespace) -> dict[str, Any]:
     return {"workers": args.workers, "engine": args.engine, "scheduler": args.scheduler,
-            "resume": args.resume, "quiet": args.quiet, "model": args.model}
+            "resume": args.resume, "quiet": args.quiet, "model": args.model,
+            "text_column": args.text_column}
 
 
 def _report_errors(summary: object) -> int:
@@ -126,12 +132,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.pred is not None:
         predictions = list(read_facts(args.pred))
     else:
-        from .documents import read_documents
+        from .documents import Document, read_documents
         from .extract import extract_facts, load_pipeline
 
         nlp = load_pipeline(args.model)
-        documents = [d for d in read_documents(args.inputs) if not hasattr(d, "reason")]
-        predictions = list(extract_facts(documents, nlp=nlp))  # type: ignore[arg-type]
+        documents = []
+        for item in read_documents(args.inputs):
+            if isinstance(item, Document):
+                documents.append(item)
+            else:
+                print(f"newsfacts: {item.doc_id}: {item.reason}", file=sys.stderr)
+        predictions = list(extract_facts(documents, nlp=nlp))
     report = evaluate(gold, predictions)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
@@ -155,7 +166,7 @@ def cmd_quantities(args: argparse.Namespace) -> int:
     from .documents import DocumentError, read_documents
     from .quantities import write_quantities
 
-    documents = list(read_documents(args.inputs))
+    documents = list(read_documents(args.inputs, text_column=args.text_column))
     good = [d for d in documents if not isinstance(d, DocumentError)]
     count = write_quantities(good, args.output)
     failed = len(documents) - len(good)

@@ -111,7 +111,7 @@ def write_facts(facts: Iterable[Fact], path: str | Path) -> int:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        pq.write_table(pa.Table.from_pylist(rows, schema=_arrow_schema()), tmp)
+        pq.write_table(pa.Table.from_pylist(rows, schema=arrow_schema()), tmp)
     else:
         raise ValueError(f"unknown output format {path.suffix!r}: use .jsonl, .csv or .parquet")
     tmp.replace(path)
@@ -144,7 +144,7 @@ def read_facts(path: str | Path) -> Iterator[Fact]:
         raise InputError(str(path), "unknown facts format: use .jsonl, .csv or .parquet")
 
 
-def _arrow_schema() -> Any:
+def arrow_schema() -> Any:
     import pyarrow as pa
 
     types = {

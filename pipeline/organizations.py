@@ -56,6 +56,9 @@ class OrganizationData(BaseModel):
     company_pronouns: list[str]
     unit_heads: list[str]
     metric_nouns: list[str]
+    person_titles: list[str]
+    honorifics: list[str]
+    speech_verbs: list[str]
 
     @model_validator(mode="after")
     def _aliases_unique(self) -> OrganizationData:
@@ -179,6 +182,7 @@ def strip_tickers(text: str) -> str:
     return " ".join(ticker_pattern().sub(" ", text).split())
 
 
+_TRAILING_CONNECTORS = frozenset({"of", "and", "&", "de", "du", "van", "von"})
 _SYLLABLE = re.compile(r"[^AEIOUY][AEIOUY][^AEIOUY]", re.I)
 _POSSESSIVE = re.compile(r"\s*['’]s?$")
 
@@ -199,9 +203,10 @@ def _title_case(words: list[str]) -> list[str]:
         return len(word) <= 2 or (len(word) == 3 and not _SYLLABLE.fullmatch(word))
 
     def fix(word: str) -> str:
-        parts = word.split("-")
-        if len(parts) > 1:
-            return "-".join(fix(p) for p in parts)
+        for mark in "-/":
+            parts = word.split(mark)
+            if len(parts) > 1:
+                return mark.join(fix(p) for p in parts)
         if not word.isalpha():
             return word[:1] + word[1:].lower() if len(word) > 3 and word[:-1].isalpha() else word
         return word if is_acronym(word) else word.capitalize()
@@ -212,7 +217,8 @@ def _title_case(words: list[str]) -> list[str]:
 def canonical_name(surface: str) -> str:
     """The name an organization is filed under.
 
-    Tickers, possessive "'s", a leading "the", nationality words and legal forms are dropped,
+    Tickers, possessive "'s", a leading "the", wire labels ("Shr", "Final"), nationality words,
+    legal forms and a dangling "of" are dropped,
     listed aliases map to their canonical name, and an all-caps headline name of several
     words is title-cased: "Vaahto Group Oyj" -> "Vaahto", "Sony Corp" -> "Sony",
     "CALUMET INDUSTRIES <CALI>" -> "Calumet Industries".
@@ -224,10 +230,12 @@ def canonical_name(surface: str) -> str:
     words = text.split()
     if len(words) > 1 and words[0].casefold() == "the":
         words = words[1:]
+    words = _drop_words(words, word_set("not_organizations"), from_end=False)
     words = _drop_words(words, word_set("leading_descriptors"), from_end=False)
     words = _drop_words(words, word_set("legal_prefixes"), from_end=False)
     words = [w.rstrip(",") for w in words]
-    words = _drop_words(words, word_set("legal_suffixes"), from_end=True)
+    trailing = word_set("legal_suffixes") | _TRAILING_CONNECTORS
+    words = _drop_words(words, trailing, from_end=True)
     joined = " ".join(words)
     letters = [ch for ch in joined if ch.isalpha()]
     if len(text.split()) > 1 and letters and all(ch.isupper() for ch in letters):

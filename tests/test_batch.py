@@ -172,3 +172,31 @@ def alone(nlp: Language, text: str) -> list[Fact]:
 
 def spans(facts: list[Fact]) -> list[tuple[float, int, int]]:
     return [(fact.value, fact.char_start, fact.char_end) for fact in facts]
+
+
+def test_run_writes_every_output_and_scores_gold(tmp_path: Path) -> None:
+    from pipeline.batch import run_corpus
+
+    corpus = write_corpus(tmp_path / "news.jsonl", 6)
+    rows = [json.loads(line) for line in lines(corpus)]
+    facts_of = {r["doc_id"]: [] for r in rows}
+    extract_corpus([corpus], tmp_path / "plain.jsonl", workers=1, quiet=True)
+    for fact in read_facts(tmp_path / "plain.jsonl"):
+        facts_of[fact.doc_id].append(fact.to_dict())
+    with corpus.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps({**row, "facts": facts_of[row["doc_id"]]}) + "\n")
+
+    summary = run_corpus([corpus], tmp_path / "out", workers=1, quiet=True)
+
+    out = tmp_path / "out"
+    names = {"facts.jsonl", "errors.jsonl", "fact_table.parquet", "fact_table.csv",
+             "report.html", "summary.json"}
+    assert names <= {p.name for p in out.iterdir()}
+    assert lines(out / "facts.jsonl") == lines(tmp_path / "plain.jsonl")
+    saved = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert saved["facts"] == summary.facts == len(lines(out / "facts.jsonl")) > 0
+    assert saved["documents"] == 6 and saved["failed"] == 0 and saved["gold_documents"] == 6
+    assert saved["table_rows"] == summary.table_rows > 0
+    assert saved["evaluation"]["core"]["f1"] == 1.0
+    assert {"extract", "aggregate", "report"} <= set(saved["timings"])

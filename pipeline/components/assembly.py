@@ -95,6 +95,9 @@ class FactAssembler:
         self.right_links = {w.casefold() for w in lex.right_cue_links}
         self.status_nouns = {w.casefold() for w in lex.status_nouns}
         self.count_metrics = set(lex.count_metrics)
+        self.partitive = [tuple(p.casefold().split()) for p in lex.partitive_modifiers]
+        self.component_words = {w.casefold() for w in lex.component_words}
+        self.per_share = {w.casefold() for w in lex.per_share_phrases}
 
     def __call__(self, doc: Doc) -> Doc:
         context = Context(
@@ -180,7 +183,7 @@ class FactAssembler:
                     break
             else:
                 r.cand.period_expr = option = expr
-            r.cand.baseline = periods_in_comparison(r.cand.span.doc, option)
+            r.cand.baseline = self._is_baseline(option)
             if r.period is not None and r.cand.baseline:
                 r.period = _shift_year(r.period, 1)
         for r in resolved:
@@ -238,6 +241,15 @@ class FactAssembler:
             return None
         cand.cue = cue
         cand.metric = cue._.metric.metric
+        negative = cue._.metric.negative
+        if cue.text.casefold() in self.per_share:
+            left = [c for c in cues if c.end <= span.start and c is not cue]
+            if left and left[-1]._.metric.metric == "dividend_per_share":
+                cand.metric = "dividend_per_share"
+            negative = negative or bool(left and left[-1]._.metric.negative)
+        elif cue.start >= span.end:
+            left = [c for c in cues if c.end <= span.start and span.start - c.end <= 3]
+            negative = negative or bool(left and left[-1]._.metric.negative)
         direction = _direction_near(doc, seg, span)
         if q.kind == "percent":
             if direction is None:
@@ -253,7 +265,7 @@ class FactAssembler:
         ):
             cand.unit = _sibling_currency(doc, seg, span) or ctx.default_currency or "USD"
             cand.notes.append("currency inherited")
-        if cue._.metric.negative and not cand.change:
+        if negative and not cand.change:
             cand.value = -abs(cand.value)
         return cand
 
@@ -282,7 +294,7 @@ class FactAssembler:
     def _cue_for(
         self, doc: Doc, seg: Span, span: Span, cues: list[Span], q: Quantity
     ) -> Span | None:
-        usable = [c for c in cues if self._cue_fits(c, q)]
+        usable = [c for c in cues if self._cue_fits(c, q) and self._cue_is_whole(doc, c)]
         if not usable:
             return None
         right = [
@@ -290,13 +302,53 @@ class FactAssembler:
         ]
         if right:
             return min(right, key=lambda c: c.start)
-        left = [c for c in usable if c.end <= span.start]
+        left = [
+            c
+            for c in usable
+            if c.end <= span.start and not self._component_between(doc, c.end, span.start)
+        ]
         if left:
             return max(left, key=lambda c: c.end)
         following = [c for c in usable if c.start >= span.end and c.start - span.end <= 8]
         if following and q.kind != "money":
             return min(following, key=lambda c: c.start)
         return None
+
+    def _cue_is_whole(self, doc: Doc, cue: Span) -> bool:
+        """Not a part of the figure ("domestic sales", "share of profits"), and a bare "net"
+        only as a wire label right before its value ("Net 17.3 mln", not "net equity")."""
+        before = tuple(t.lower_ for t in doc[max(cue.start - 2, 0) : cue.start] if not t.is_space)
+        for phrase in self.partitive:
+            if before[-len(phrase) :] == phrase:
+                return False
+        if cue.text.casefold() == "net":
+            following = [t for t in doc[cue.end : cue.end + 4] if not t.is_space]
+            return bool(following) and (
+                following[0].like_num or _value_at(doc, following[0].i, conversions=True)
+                or following[0].is_upper
+            )
+        return True
+
+    def _is_baseline(self, period: Span) -> bool:
+        """A period right after "from", "compared with", "than in": what a figure is
+        compared against ("increased by 42.5 % from 2004"), so the figure is a year later."""
+        doc = period.doc
+        seen = 0
+        for i in range(period.start - 1, max(period.start - 6, -1), -1):
+            token = doc[i]
+            if token.is_space:
+                continue
+            if _value_at(doc, i) or token.text in {",", ";"}:
+                return False
+            if token.lower_ in self.comparative_markers:
+                return True
+            seen += 1
+            if seen >= 3:
+                break
+        return False
+
+    def _component_between(self, doc: Doc, start: int, end: int) -> bool:
+        return any(t.lower_ in self.component_words for t in doc[start:end])
 
     def _cue_fits(self, cue: Span, q: Quantity) -> bool:
         metric = cue._.metric.metric
@@ -324,6 +376,13 @@ class FactAssembler:
     ) -> str | None:
         metric = cand.metric
         q = cand.quantity
+        if metric is None and cand.comparative:
+            earlier = [
+                c._.metric.metric
+                for c in seg.doc.spans[metrics.SPANS_KEY]
+                if seg.start <= c.start and c.end <= cand.span.start and c._.metric.metric
+            ]
+            metric = earlier[0] if earlier else None
         if metric is None:
             explicit = [
                 c._.metric.metric
@@ -351,7 +410,9 @@ class FactAssembler:
                 metric = "revenue"
             else:
                 return None
-        if metric in PER_SHARE and q.kind != "money":
+        if metric in PER_SHARE and (q.kind != "money" or abs(cand.value) >= 1000):
+            return None
+        if metric == "headcount" and cand.value > 5_000_000:
             return None
         if cand.change:
             metric = f"{metric}_change"

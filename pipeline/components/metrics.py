@@ -46,6 +46,9 @@ class MetricLexicon(BaseModel):
     comparative_markers: list[str]
     right_cue_links: list[str]
     status_nouns: list[str]
+    partitive_modifiers: list[str]
+    component_words: list[str]
+    per_share_phrases: list[str]
 
     @model_validator(mode="after")
     def _no_duplicates(self) -> MetricLexicon:

@@ -3,16 +3,20 @@
 Named mentions come from stock tickers, the alias list, the tagger's ORG entities and two
 syntactic patterns (a proper name owning a figure noun, a described unit of a known company);
 pronouns and descriptions ("its", "the Japanese tech giant", "the division") are added as
-`via="coref"` spans that carry their antecedent's name. `subject_of` picks the organization a
-figure is about from the sentence structure.
+`via="coref"` spans that carry their antecedent's name. People (the tagger's PERSON names,
+job titles), all-caps headline words that the article never repeats and site furniture are
+not organizations. `subject_of` picks the organization a figure is about from the sentence
+structure, then from what the preceding sentences were about, then the article's company.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -22,10 +26,13 @@ from ..organizations import (
     OrgMention,
     Via,
     canonical_name,
+    fold,
     gazetteer,
     is_news_outlet,
     is_not_organization,
     kind_of,
+    lookup,
+    match_key,
     ticker_pattern,
     unit_by_keyword,
     word_set,
@@ -44,6 +51,13 @@ _LEAD_SENTENCES = 3
 _LEAD_TOKENS = 80
 _TICKER_WEIGHT = 3
 _GLUED_AMOUNT = re.compile(r"[A-Z]{2,3}\d")
+_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_LOOKBACK_TOKENS = 120
+_DISCOURSE_KEY = "newsfacts_org_discourse"
+# A paragraph break, an indented (wire table) line, or a section break of several spaces.
+_BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\n[ \t]+(?=\S)|(?<=\S) {2,}(?=\S)")
+# A company named in full inside angle brackets by the wire: "<Koninklijke Hoogovens NV>".
+_BRACKETED_NAME = re.compile(r"<([A-Z][^<>]*?\s[^<>]*?)>")
 
 
 @Language.factory(NAME, assigns=["doc.spans", "span._.org"], requires=["doc.ents"])
@@ -64,19 +78,33 @@ class OrganizationAnnotator:
         named = _resolve_overlaps(
             [
                 *_ticker_mentions(doc),
+                *_bracketed_mentions(doc),
                 *self._gazetteer_mentions(doc),
                 *_entity_mentions(doc, tickers),
             ]
         )
         named = _resolve_overlaps([*named, *_possessor_mentions(doc, named, tickers)])
+        named = _resolve_overlaps([*named, *_people_named_companies(doc, named)])
+        named = _short_forms(_without_people(doc, _confirmed_in_body(doc, named)))
         named = _resolve_overlaps([*named, *_described_units(doc, named)])
-        found = sorted([*named, *_coreferent_mentions(doc, named)], key=lambda c: c.start)
+        coref, discourse = _coreferent_mentions(doc, named)
+        found = sorted([*named, *coref], key=lambda c: c.start)
         spans = []
         for candidate in found:
             span = Span(doc, candidate.start, candidate.end, label="ORG")
             span._.org = candidate.org
             spans.append(span)
         doc.spans[SPANS_KEY] = spans
+        index = {(c.start, c.end): i for i, c in enumerate(found)}
+        salient = next(
+            (i for i, c in enumerate(found) if c.org == discourse.salient and c.org.via != "coref"),
+            None,
+        )
+        doc.user_data[_DISCOURSE_KEY] = {
+            "blocks": discourse.blocks,
+            "subjects": [(start, index[(c.start, c.end)]) for start, _, c in discourse.subjects],
+            "salient": salient,
+        }
         return doc
 
     def _gazetteer_mentions(self, doc: Doc) -> list[_Candidate]:
@@ -112,19 +140,14 @@ def _ticker_tokens(doc: Doc) -> set[int]:
 
 def _named(span: Span, via: Via) -> _Candidate | None:
     """`span` as a named mention, or None when it names no organization we keep."""
-    while span.end > span.start and (
-        span[-1].is_punct or span[-1].tag_ == "POS" or span[-1].lower_ in _CONNECTORS
-    ):
-        span = span.doc[span.start : span.end - 1]
-    while span.end > span.start and (span[0].is_punct or span[0].lower_ == "the"):
-        span = span.doc[span.start + 1 : span.end]
+    span = _trimmed(span)
     if len(span) == 0 or "\n" in span.text:
         return None
     if any(t.like_num or t.is_currency or _GLUED_AMOUNT.match(t.text) for t in span):
         return None
-    if is_not_organization(span[0].text):
-        return None
     if not any(t.text[:1].isupper() for t in span) or span.root.lower_ in word_set("metric_nouns"):
+        return None
+    if _is_role(span) or _in_navigation(span):
         return None
     name = canonical_name(span.text)
     if len(name) < 2 or is_news_outlet(span.text) or is_news_outlet(name):
@@ -133,6 +156,188 @@ def _named(span: Span, via: Via) -> _Candidate | None:
         return None
     kind, parent = kind_of(name)
     return _Candidate(span.start, span.end, OrgMention(name, kind, parent, via))
+
+
+def _trimmed(span: Span) -> Span:
+    """Without outer punctuation, "the", wire labels ("Shr", "Final") and, when site furniture
+    runs into the name ("Tech  MariMed Inc."), all but its longest part."""
+    doc = span.doc
+    parts: list[list[Token]] = [[]]
+    for token in span:
+        if token.is_space:
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    longest = max(reversed(parts), key=len)
+    if not longest:
+        return doc[span.start : span.start]
+    start, end = longest[0].i, longest[-1].i + 1
+    while end > start and (
+        doc[end - 1].is_punct or doc[end - 1].tag_ == "POS" or doc[end - 1].lower_ in _CONNECTORS
+    ):
+        end -= 1
+    while end > start and (
+        doc[start].is_punct or doc[start].lower_ == "the" or is_not_organization(doc[start].text)
+    ):
+        start += 1
+    return doc[start:end]
+
+
+def _is_role(span: Span) -> bool:
+    """A person's title or name: "Chief Investment Commentator", "Mr Donnelly"."""
+    honorifics = word_set("honorifics")
+    if any(t.lower_ in honorifics for t in span):
+        return True
+    if span[-1].lower_ in word_set("person_titles"):
+        return True
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    return before is not None and before.lower_ in honorifics
+
+
+def _in_navigation(span: Span) -> bool:
+    """Site navigation ("Long Ideas | Tech"): a name set off by a vertical bar."""
+    doc = span.doc
+    return (span.start > 0 and doc[span.start - 1].text == "|") or (
+        span.end < len(doc) and doc[span.end].text == "|"
+    )
+
+
+def _bracketed_mentions(doc: Doc) -> list[_Candidate]:
+    """A wire's unlisted company, named in full in angle brackets (the name may wrap lines)."""
+    found = []
+    for match in _BRACKETED_NAME.finditer(doc.text):
+        span = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
+        if span is None or len(span) > _MAX_NAME_TOKENS + 2:
+            continue
+        name = canonical_name(" ".join(match.group(1).split()))
+        if len(name) < 2 or is_not_organization(name) or is_news_outlet(name):
+            continue
+        kind, parent = kind_of(name)
+        found.append(_Candidate(span.start, span.end, OrgMention(name, kind, parent, "ticker")))
+    return found
+
+
+def _confirmed_in_body(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
+    """All-caps headline words the tagger takes for a name ("SONY FORESEES CONTINUED SLUMP",
+    "HOOGOVENS EXPECTS CLEAR LOSS") count only as far as the article body repeats them:
+    "HOOGOVENS EXPECTS" -> "HOOGOVENS", "SLUMP" -> nothing. Listed names and tickers stay."""
+    headline_end = _headline_end(doc)
+    if not headline_end:
+        return named
+    body = doc.text[doc[headline_end - 1].idx + len(doc[headline_end - 1]) :]
+    has_body_names = any(c.start >= headline_end for c in named)
+    kept = []
+    for cand in named:
+        if cand.start >= headline_end or cand.org.via in {"ticker", "gazetteer"}:
+            kept.append(cand)
+            continue
+        if lookup(cand.org.name) is not None:
+            kept.append(cand)
+            continue
+        end = cand.end
+        while end > cand.start and not _repeated(body, doc[cand.start : end]):
+            end -= 1
+        if end == cand.end:
+            kept.append(cand)
+        elif end > cand.start:
+            trimmed = _named(doc[cand.start : end], cand.org.via)
+            if trimmed is not None:
+                kept.append(trimmed)
+        elif not has_body_names:
+            kept.append(cand)
+    return kept
+
+
+def _repeated(body: str, words: Span) -> bool:
+    pattern = r"\b" + r"\s+".join(re.escape(t.text) for t in words if not t.is_space) + r"\b"
+    return re.search(pattern, body, re.IGNORECASE) is not None
+
+
+def _person_votes(doc: Doc) -> tuple[Counter[str], Counter[str]]:
+    """How often each name (and each surname) is tagged PERSON, and how often ORG."""
+    people: Counter[str] = Counter()
+    orgs: Counter[str] = Counter()
+    for ent in doc.ents:
+        words = [t for t in ent if not t.is_space and t.tag_ != "POS"]
+        if not words:
+            continue
+        if ent.label_ == "PERSON":
+            people[fold(" ".join(t.text for t in words))] += 1
+            if len(words) > 1:
+                people[fold(words[-1].text)] += 1
+        elif ent.label_ == "ORG":
+            orgs[fold(" ".join(t.text for t in words))] += 1
+    return people, orgs
+
+
+def _without_people(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
+    """Drop names the tagger reads as a person at least as often as an organization
+    ("managing director Tsunao Hashimoto told ..." ... "Hashimoto said"): speakers, not subjects."""
+    people, orgs = _person_votes(doc)
+    kept = []
+    for cand in named:
+        if cand.org.via in {"ner", "pattern"}:
+            key = fold(doc[cand.start : cand.end].text)
+            if people[key] and people[key] >= orgs[key]:
+                continue
+        kept.append(cand)
+    return kept
+
+
+def _people_named_companies(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
+    """A company named after a person: a PERSON name that begins a longer company name of the
+    article ("Thomas Cook" beside "Thomas Cook Airlines" or "Thomas Cook UK Plc")."""
+    longer = [doc[c.start : c.end] for c in named if c.org.via != "coref" and len(c) > 1]
+    found = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or len(ent) < 2 or "\n" in ent.text:
+            continue
+        words = [t.lower_ for t in ent]
+        if not any(
+            len(span) > len(words) and [t.lower_ for t in span[: len(words)]] == words
+            for span in longer
+        ):
+            continue
+        candidate = _named(ent, "pattern")
+        if candidate is not None:
+            found.append(candidate)
+    return found
+
+
+def _short_forms(named: list[_Candidate]) -> list[_Candidate]:
+    """A short form after the full name is the same company: "Manchester United ... United".
+    Only a tagger's name that begins or ends exactly one longer company name named before it."""
+    first: dict[str, int] = {}
+    for cand in named:
+        if cand.org.kind == "company":
+            first.setdefault(cand.org.name, cand.start)
+    result = []
+    for cand in named:
+        if cand.org.via not in {"ner", "pattern"} or cand.org.kind != "company":
+            result.append(cand)
+            continue
+        words = cand.org.name.casefold().split()
+        fuller = {
+            name
+            for name, start in first.items()
+            if start < cand.start and _begins_or_ends(name.casefold().split(), words)
+        }
+        if len(fuller) == 1:
+            name = fuller.pop()
+            kind, parent = kind_of(name)
+            cand = replace(cand, org=replace(cand.org, name=name, kind=kind, parent=parent))
+        result.append(cand)
+    return result
+
+
+def _begins_or_ends(longer: list[str], words: list[str]) -> bool:
+    n = len(words)
+    return len(longer) > n and (longer[:n] == words or longer[-n:] == words)
+
+
+@cache
+def _speech() -> frozenset[str]:
+    return word_set("speech_verbs")
 
 
 def _resolve_overlaps(spans: Iterable[_Candidate]) -> list[_Candidate]:
@@ -234,8 +439,17 @@ def _possessor_mentions(doc: Doc, named: list[_Candidate], tickers: set[int]) ->
             continue
         elif owns:
             following = doc[token.i + 2 : token.i + 8]
-        elif token.dep_ in {"nsubj", "nsubjpass"} and token.head.pos_ in {"VERB", "AUX"}:
+        elif (
+            token.dep_ in {"nsubj", "nsubjpass"}
+            and token.head.pos_ in {"VERB", "AUX"}
+            and token.head.lemma_ not in _speech()
+        ):
             following = doc[token.head.i : token.head.right_edge.i + 1]
+            words_ok = bool(
+                company_heads.intersection(
+                    t.lower_ for t in following if t.dep_ in {"attr", "dobj", "pobj"}
+                )
+            )
         elif token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN":
             following = doc[token.head.head.i : token.head.head.i + 1]
         else:
@@ -305,20 +519,25 @@ def _company_of(mention: OrgMention) -> OrgMention:
 
 
 def _salient(doc: Doc, named: Iterable[_Candidate]) -> OrgMention | None:
-    """The article's main company: the most frequent company named in its lead."""
+    """The article's main company: an all-caps headline's company, else the company named most
+    often (a mention in the lead counts double; spellings that differ in case count together)."""
     companies = [s for s in named if s.org.kind == "company" and s.org.via != "coref"]
     if not companies:
         return None
+    headline_end = _headline_end(doc)
+    in_headline = [s for s in companies if s.end <= headline_end]
+    if in_headline:
+        return min(in_headline, key=lambda s: (s.org.via != "ticker", s.start)).org
     lead_end = _lead_end(doc)
-    pool = [s for s in companies if s.start < lead_end] or companies
-    counts = Counter({name: 0 for name in (s.org.name for s in pool)})
-    for span in pool:
-        counts[span.org.name] += _TICKER_WEIGHT if span.org.via == "ticker" else 1
-    first: dict[str, int] = {}
-    for span in pool:
-        first.setdefault(span.org.name, span.start)
-    best = max(counts, key=lambda name: (counts[name], -first[name]))
-    return next(s.org for s in pool if s.org.name == best)
+    counts: Counter[str] = Counter()
+    first: dict[str, _Candidate] = {}
+    for span in companies:
+        key = match_key(span.org.name)
+        weight = _TICKER_WEIGHT if span.org.via == "ticker" else 1
+        counts[key] += weight * (2 if span.start < lead_end else 1)
+        first.setdefault(key, span)
+    best = max(counts, key=lambda key: (counts[key], -first[key].start))
+    return first[best].org
 
 
 def _lead_end(doc: Doc) -> int:
@@ -327,6 +546,36 @@ def _lead_end(doc: Doc) -> int:
         return min(len(doc), _LEAD_TOKENS)
     sents = list(doc.sents)[:_LEAD_SENTENCES]
     return max(sents[-1].end if sents else 0, min(len(doc), _LEAD_TOKENS))
+
+
+def _headline_end(doc: Doc) -> int:
+    """Token index where an all-caps first line (a wire headline) ends, else 0."""
+    newline = doc.text.find("\n")
+    if newline < 0:
+        return 0
+    letters = [ch for ch in doc.text[:newline] if ch.isalpha()]
+    if len(letters) < 4 or not all(ch.isupper() for ch in letters):
+        return 0
+    span = doc.char_span(0, newline, alignment_mode="expand")
+    return span.end if span is not None else 0
+
+
+def _block_starts(doc: Doc) -> list[int]:
+    """Token indices where a block of text starts: a paragraph (a blank line, an indented line),
+    a section after a run of spaces, a wire table row, or the body after a headline."""
+    starts = {0}
+    for match in _BLOCK_BREAK.finditer(doc.text):
+        span = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
+        if span is not None:
+            starts.add(span.start)
+    headline_end = _headline_end(doc)
+    if headline_end:
+        starts.add(headline_end)
+    return sorted(starts)
+
+
+def _block_of(starts: list[int], i: int) -> int:
+    return starts[bisect_right(starts, i) - 1]
 
 
 def _is_expletive_it(token: Token) -> bool:
@@ -341,41 +590,151 @@ def _is_expletive_it(token: Token) -> bool:
     )
 
 
-def _coreferent_mentions(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
-    """Pronouns and definite descriptions, resolved to an earlier named mention."""
+@dataclass(slots=True)
+class _Discourse:
+    """What the article has been about so far: the organization that was the grammatical
+    subject of each sentence, which a later pronoun or figure without a named owner refers to."""
+
+    subjects: list[tuple[int, int, _Candidate]]
+    salient: OrgMention | None
+    topic: OrgMention | None
+    blocks: list[int]
+
+    def recent_subject(
+        self, sent_start: int, *, kind: str | None = None, same_block: bool = False
+    ) -> OrgMention | None:
+        """The subject organization of the nearest earlier sentence that has one."""
+        block = _block_of(self.blocks, sent_start)
+        for start, _, candidate in reversed(self.subjects):
+            if start >= sent_start:
+                continue
+            if same_block and start < block:
+                return None
+            if sent_start - start > _LOOKBACK_TOKENS and not same_block:
+                return None
+            if kind is None or candidate.org.kind == kind:
+                return candidate.org
+        return None
+
+    def focus(self, org: OrgMention | None) -> OrgMention | None:
+        """A reference to the parent of the business unit the article is about is the unit."""
+        topic = self.topic
+        if org is not None and topic is not None and topic.parent == org.name:
+            return topic
+        return org
+
+
+def _topic(doc: Doc, named: list[_Candidate]) -> OrgMention | None:
+    """The business unit an article is about: the subject of its opening sentence."""
+    first = next(iter(doc.sents), None) if doc.has_annotation("SENT_START") else None
+    if first is None:
+        return None
+    subject = _sentence_subject(first, named)
+    return subject.org if subject is not None and subject.org.kind == "unit" else None
+
+
+def _sentence_subject(sent: Span, mentions: list[_Candidate]) -> _Candidate | None:
+    """The mention that is (or owns, or names) the subject of the sentence's main verb, else of
+    the first clause that has one: "Wright Group, which counts Volvo among ..., has ..." ->
+    Wright Group; "the Sony image sensors are used by Apple" -> Sony."""
+    by_token = {i: m for m in mentions for i in range(m.start, m.end) if sent.start <= i < sent.end}
+    if not by_token:
+        return None
+    subjects = [t for t in sent if t.dep_ in _SUBJECT_DEPS and t.head.lemma_ not in _speech()]
+    subjects.sort(key=lambda t: (t.head.dep_ != "ROOT", t.i))
+    for subject in subjects:
+        found = _owner_near(subject, by_token)
+        if found is not None:
+            return found
+    return None
+
+
+def _owner_near(token: Token, by_token: dict[int, _Candidate]) -> _Candidate | None:
+    """The mention at `token` or attached to it as a name part, possessor or "of" object."""
+    frontier = [token]
+    for _ in range(3):
+        nxt = []
+        for node in frontier:
+            if node.i in by_token:
+                return by_token[node.i]
+            for child in node.children:
+                if child.dep_ in {"poss", "compound", "appos", "nmod"}:
+                    nxt.append(child)
+                elif child.dep_ == "prep" and child.lower_ == "of":
+                    nxt.extend(c for c in child.children if c.dep_ == "pobj")
+        frontier = nxt
+    return None
+
+
+def _coreferent_mentions(doc: Doc, named: list[_Candidate]) -> tuple[list[_Candidate], _Discourse]:
+    """Pronouns and definite descriptions, resolved sentence by sentence: to the subject of
+    their own sentence when it comes first, else to the organization the preceding sentences
+    were about, else to the last one named, else to the article's main company."""
     pronouns, company_heads, unit_heads = (
         word_set("company_pronouns"),
         word_set("company_heads"),
         word_set("unit_heads"),
     )
     taken = {i for span in named for i in range(span.start, span.end)}
-    salient = _salient(doc, named)
+    discourse = _Discourse([], _salient(doc, named), _topic(doc, named), _block_starts(doc))
     units = [s for s in named if s.org.kind == "unit"]
     main_unit = Counter(s.org for s in units).most_common(1)
-    found = []
-    for token in doc:
-        if token.i in taken:
-            continue
-        if token.lower_ in pronouns and token.pos_ == "PRON" and not _is_expletive_it(token):
-            antecedent = _recent(named, token, same_sentence_any=True) or salient
-            span = doc[token.i : token.i + 1]
-        elif token.pos_ == "NOUN" and _definite(token):
-            if token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN":
+    found: list[_Candidate] = []
+    sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    for sent in sents:
+        in_sent = [s for s in named if sent.start <= s.start < sent.end]
+        subject = _sentence_subject(sent, in_sent)
+        for token in sent:
+            if token.i in taken:
                 continue
-            if token.lower_ in unit_heads:
-                antecedent = _recent(units, token) or (main_unit[0][0] if main_unit else None)
-            elif token.lower_ in company_heads:
-                antecedent = _recent(named, token, kind="company") or salient
+            antecedent: OrgMention | None
+            if token.lower_ in pronouns and token.pos_ == "PRON" and not _is_expletive_it(token):
+                antecedent = discourse.focus(
+                    _in_sentence(subject, in_sent, found, token)
+                    or discourse.recent_subject(sent.start)
+                    or _recent(named, token)
+                    or discourse.salient
+                )
+                span = doc[token.i : token.i + 1]
+            elif token.pos_ in {"NOUN", "PROPN"} and _definite(token):
+                if token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN":
+                    continue
+                if token.lower_ in unit_heads:
+                    antecedent = _recent(units, token) or (main_unit[0][0] if main_unit else None)
+                elif token.lower_ in company_heads:
+                    own = subject if subject is not None and subject.end <= token.i else None
+                    antecedent = discourse.focus(
+                        (own.org if own is not None and own.org.kind == "company" else None)
+                        or discourse.recent_subject(sent.start, kind="company")
+                        or _recent(named, token, kind="company")
+                        or discourse.salient
+                    )
+                else:
+                    continue
+                span = doc[_det_index(token) : token.i + 1]
             else:
                 continue
-            span = doc[_det_index(token) : token.i + 1]
-        else:
-            continue
-        if antecedent is None or not taken.isdisjoint(range(span.start, span.end)):
-            continue
-        mention = OrgMention(antecedent.name, antecedent.kind, antecedent.parent, "coref")
-        found.append(_Candidate(span.start, span.end, mention))
-    return found
+            if antecedent is None or not taken.isdisjoint(range(span.start, span.end)):
+                continue
+            mention = OrgMention(antecedent.name, antecedent.kind, antecedent.parent, "coref")
+            found.append(_Candidate(span.start, span.end, mention))
+            taken.update(range(span.start, span.end))
+        resolved = [*in_sent, *(c for c in found if sent.start <= c.start < sent.end)]
+        final = _sentence_subject(sent, resolved)
+        if final is not None:
+            discourse.subjects.append((sent.start, sent.end, final))
+    return found, discourse
+
+
+def _in_sentence(
+    subject: _Candidate | None, in_sent: list[_Candidate], found: list[_Candidate], token: Token
+) -> OrgMention | None:
+    """A pronoun's antecedent in its own sentence: the subject if it comes first, else the
+    last organization before it."""
+    if subject is not None and subject.end <= token.i:
+        return subject.org
+    before = [c for c in [*in_sent, *found] if token.sent.start <= c.start and c.end <= token.i]
+    return max(before, key=lambda c: c.start).org if before else None
 
 
 def _definite(token: Token) -> bool:
@@ -387,16 +746,9 @@ def _det_index(token: Token) -> int:
 
 
 def _recent(
-    spans: list[_Candidate],
-    token: Token,
-    *,
-    kind: str | None = None,
-    same_sentence_any: bool = False,
+    spans: list[_Candidate], token: Token, *, kind: str | None = None
 ) -> OrgMention | None:
-    before = [s for s in spans if s.end <= token.i]
-    if same_sentence_any and before and before[-1].start >= token.sent.start:
-        return before[-1].org
-    for span in reversed(before):
+    for span in reversed([s for s in spans if s.end <= token.i]):
         if kind is None or span.org.kind == kind:
             return span.org
     return None
@@ -405,28 +757,50 @@ def _recent(
 def subject_of(doc: Doc, start: int, end: int) -> OrgMention | None:
     """The organization a figure at tokens [start, end) is about.
 
-    First the sentence structure: walking up from the figure, an organization noun it hangs
-    from ("ASMI, a company with 2.6 million USD net sales"), the possessor or "of" object of a
-    noun on the way ("Sony's revenue", "its net profit"), or the subject of a governing verb.
-    Else the nearest mention before the figure in its sentence, else the article's main company.
+    Only the figure's sentence within its block (a paragraph, or one row of a wire table) is
+    read. First the sentence structure: walking up from the figure, an organization noun it
+    hangs from ("ASMI, a company with 2.6 million USD net sales"), the possessor or "of" object
+    of a noun on the way ("Sony's revenue", "its net profit"), or the subject of a governing
+    verb. Else the nearest mention before the figure; else the organization the preceding
+    sentences of the block were about; else the article's headline or main company.
     """
     mentions = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
     if not mentions or not 0 <= start < end <= len(doc):
         return None
+    info = doc.user_data.get(_DISCOURSE_KEY)
+    blocks = info["blocks"] if info else [0]
     sent = doc[start].sent
-    in_sentence = [m for m in mentions if sent.start <= m.start < sent.end]
-    by_token = {i: m for m in in_sentence for i in range(m.start, m.end) if not start <= i < end}
-    found = _by_structure(doc[start:end].root, by_token, set(range(start, end)))
+    lo = max(sent.start, _block_of(blocks, start))
+    nxt = bisect_right(blocks, start)
+    hi = min(sent.end, blocks[nxt]) if nxt < len(blocks) else sent.end
+    region = [m for m in mentions if lo <= m.start < hi]
+    by_token = {i: m for m in region for i in range(m.start, m.end) if not start <= i < end}
+    found = _by_structure(doc[start:end].root, by_token, set(range(start, end)), (lo, hi))
     if found is not None:
         return found
-    before = [m for m in in_sentence if m.end <= start]
+    before = [m for m in region if m.end <= start]
     if before:
         return before[-1]._.org
+    if info:
+        for sent_start, index in reversed(info["subjects"]):
+            if sent_start >= lo:
+                continue
+            if sent_start < _block_of(blocks, start) or lo - sent_start > _LOOKBACK_TOKENS:
+                break
+            return mentions[index]._.org
+        if info["salient"] is not None:
+            return mentions[info["salient"]]._.org
+        return None
     return _salient(doc, (_Candidate(m.start, m.end, m._.org) for m in mentions))
 
 
-def _by_structure(token: Token, by_token: dict[int, Span], inside: set[int]) -> OrgMention | None:
+def _by_structure(
+    token: Token, by_token: dict[int, Span], inside: set[int], region: tuple[int, int]
+) -> OrgMention | None:
+    lo, hi = region
     for _ in range(40):
+        if not lo <= token.i < hi:
+            return None
         if token.i in by_token and token.i not in inside:
             return by_token[token.i]._.org
         for child in token.children:
