@@ -75,11 +75,16 @@ def test_last_quarter_in_comparison_steps_back_from_reference() -> None:
     assert q2 is not None and q2.label == "FY2012-Q2"
     last = _only(text, "last trimester")
     assert comparison_context(text, last.char_start) is False
-    stepped = resolve(last, calendar=SONY, published=date(2012, 11, 1), reference=q2)
+    stepped = resolve(
+        last, calendar=SONY, published=date(2012, 11, 1), reference=q2, comparison=True
+    )
     assert stepped is not None and (stepped.start, stepped.end) == (
         date(2012, 4, 1),
         date(2012, 6, 30),
     )
+    # Outside a comparison it is the last quarter completed before publication.
+    plain = resolve(last, calendar=SONY, published=date(2012, 11, 1), reference=q2)
+    assert plain is not None and plain.start == date(2012, 7, 1)
     alone = resolve(last, calendar=SONY, published=date(2012, 11, 1))
     assert alone is not None and alone.start == date(2012, 7, 1)
 

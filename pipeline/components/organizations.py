@@ -84,6 +84,7 @@ class OrganizationAnnotator:
             ]
         )
         named = _resolve_overlaps([*named, *_possessor_mentions(doc, named, tickers)])
+        named = _resolve_overlaps([*named, *_described_companies(doc, named, tickers)])
         named = _resolve_overlaps([*named, *_people_named_companies(doc, named)])
         named = _short_forms(_without_people(doc, _confirmed_in_body(doc, named)))
         named = _resolve_overlaps([*named, *_described_units(doc, named)])
@@ -152,10 +153,16 @@ def _named(span: Span, via: Via) -> _Candidate | None:
     name = canonical_name(span.text)
     if len(name) < 2 or is_news_outlet(span.text) or is_news_outlet(name):
         return None
-    if is_not_organization(name):
+    if is_not_organization(name) or fold(name) in _bare_words():
         return None
     kind, parent = kind_of(name)
     return _Candidate(span.start, span.end, OrgMention(name, kind, parent, via))
+
+
+@cache
+def _bare_words() -> frozenset[str]:
+    """Words that are no name on their own: "Group Net 1.07 billion", "the Company"."""
+    return word_set("company_heads") | word_set("legal_suffixes") | word_set("unit_words")
 
 
 def _trimmed(span: Span) -> Span:
@@ -317,10 +324,11 @@ def _short_forms(named: list[_Candidate]) -> list[_Candidate]:
             result.append(cand)
             continue
         words = cand.org.name.casefold().split()
+        own_first = first.get(cand.org.name, cand.start)
         fuller = {
             name
             for name, start in first.items()
-            if start < cand.start and _begins_or_ends(name.casefold().split(), words)
+            if start < own_first and _begins_or_ends(name.casefold().split(), words)
         }
         if len(fuller) == 1:
             name = fuller.pop()
@@ -470,6 +478,34 @@ def _possessor_mentions(doc: Doc, named: list[_Candidate], tickers: set[int]) ->
     return found
 
 
+def _described_companies(
+    doc: Doc, named: list[_Candidate], tickers: set[int]
+) -> list[_Candidate]:
+    """A proper name after a company noun is a company: "German discounter Aldi plans ...",
+    "Recruiter Staffline swung to a loss"."""
+    taken = {i for span in named for i in range(span.start, span.end)} | tickers
+    company_heads = word_set("company_heads")
+    found = []
+    for token in doc:
+        if token.pos_ != "PROPN" or token.i in taken or token.ent_type_ in {"PERSON", "GPE"}:
+            continue
+        if token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN":
+            continue
+        chunk = _name_chunk(token)
+        start = chunk.start
+        while start < token.i and doc[start].lower_ in company_heads:
+            start += 1
+        described = start > chunk.start or (
+            start > 0 and doc[start - 1].lower_ in company_heads and doc[start - 1].pos_ == "NOUN"
+        )
+        if not described or not taken.isdisjoint(range(start, token.i + 1)):
+            continue
+        span = _named(doc[start : token.i + 1], "pattern")
+        if span is not None:
+            found.append(span)
+    return found
+
+
 def _described_units(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
     """A unit described by its business: "Sony's mobile phone and VAIO PC unit"."""
     taken = {i for span in named if span.org.via != "ner" for i in range(span.start, span.end)}
@@ -583,7 +619,11 @@ def _is_expletive_it(token: Token) -> bool:
     if token.dep_ == "expl":
         return True
     head = token.head
-    if token.lower_ != "it" or head.lemma_ not in {"be", "become", "seem", "appear"}:
+    if token.lower_ != "it" or token.dep_ != "nsubj":
+        return False
+    if head.lemma_ in {"seem", "appear", "look"}:
+        return True
+    if head.lemma_ not in {"be", "become"}:
         return False
     return any(c.dep_ in {"ccomp", "xcomp", "csubj"} for c in head.children) and any(
         c.dep_ in {"acomp", "attr"} for c in head.children
@@ -689,12 +729,14 @@ def _coreferent_mentions(doc: Doc, named: list[_Candidate]) -> tuple[list[_Candi
                 continue
             antecedent: OrgMention | None
             if token.lower_ in pronouns and token.pos_ == "PRON" and not _is_expletive_it(token):
-                antecedent = discourse.focus(
-                    _in_sentence(subject, in_sent, found, token)
-                    or discourse.recent_subject(sent.start)
-                    or _recent(named, token)
-                    or discourse.salient
-                )
+                antecedent = _in_sentence(subject, in_sent, found, token)
+                if antecedent is None and "Plur" not in token.morph.get("Number"):
+                    antecedent = (
+                        discourse.recent_subject(sent.start, same_block=True)
+                        or _recent(named, token)
+                        or discourse.salient
+                    )
+                antecedent = discourse.focus(antecedent)
                 span = doc[token.i : token.i + 1]
             elif token.pos_ in {"NOUN", "PROPN"} and _definite(token):
                 if token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN":
