@@ -120,11 +120,14 @@ def _folded_set(field: str) -> frozenset[str]:
 
 
 def is_news_outlet(name: str) -> bool:
-    """A news outlet, agency or analyst house: a source of figures, never their subject."""
+    """A news outlet, agency or analyst house: a source of figures, never their subject.
+    A photo credit naming one counts too ("Enrique Calvo/Reuters")."""
+    outlets = _folded_set("news_outlets")
     folded = fold(name)
-    return folded in _folded_set("news_outlets") or fold(strip_tickers(name)) in _folded_set(
-        "news_outlets"
-    )
+    if folded in outlets or fold(strip_tickers(name)) in outlets:
+        return True
+    parts = name.split("/")
+    return len(parts) > 1 and fold(parts[-1]) in outlets
 
 
 def is_exchange(name: str) -> bool:
@@ -212,6 +215,14 @@ def _title_case(words: list[str]) -> list[str]:
         return word if is_acronym(word) else word.capitalize()
 
     return [fix(w) for w in words]
+
+
+def headline_case(name: str) -> str:
+    """An all-caps name in name case, acronyms kept ("KCI KONECRANES" -> "KCI Konecranes")."""
+    letters = [ch for ch in name if ch.isalpha()]
+    if not letters or not all(ch.isupper() for ch in letters):
+        return name
+    return " ".join(_title_case(name.split()))
 
 
 def canonical_name(surface: str) -> str:

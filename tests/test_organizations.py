@@ -15,6 +15,7 @@ from pipeline.components import organizations as component
 from pipeline.organizations import (
     OrgMention,
     canonical_name,
+    headline_case,
     is_news_outlet,
     is_not_organization,
     match_key,
@@ -58,6 +59,9 @@ def _subject_at(doc: Doc, surface: str) -> OrgMention | None:
         ("Shell Transport and Trading Co PLC", "Shell Transport and Trading"),
         ("EnWave Corp (OTCMKTS:NWVCF, CVE:ENW)", "EnWave"),
         ("British Telecom", "British Telecom"),
+        ("ROYAL DUTCH/SHELL GROUP OF COS", "Royal Dutch/Shell Group"),
+        ("Final Shell Transport", "Shell Transport and Trading"),
+        ("Shr Royal Dutch Petroleum Co", "Royal Dutch Petroleum"),
     ],
 )
 def test_canonical_name(surface: str, expected: str) -> None:
@@ -72,8 +76,19 @@ def test_tickers_are_stripped_and_outlets_recognized() -> None:
     assert not is_not_organization("Konecranes")
 
 
+def test_photo_credits_name_an_outlet() -> None:
+    assert is_news_outlet("CreditEnrique Calvo/Reuters")
+    assert not is_news_outlet("Royal Dutch/Shell")
+
+
 def test_match_key_drops_legal_forms_and_case() -> None:
     assert match_key("Vaahto Group Oyj") == match_key("VAAHTO") == "vaahto"
+
+
+def test_headline_case_keeps_acronyms() -> None:
+    assert headline_case("NORTHWIND/EASTGATE") == "Northwind/Eastgate"
+    assert headline_case("KCI KONECRANES") == "KCI Konecranes"
+    assert headline_case("Sony") == "Sony"
 
 
 @pytest.mark.slow
@@ -102,6 +117,35 @@ def test_coreference_resolves_descriptions_and_pronouns(nlp: Language) -> None:
 def test_expletive_it_is_not_a_mention(nlp: Language) -> None:
     doc = nlp("Nokia met analysts. It became clear that demand was weak.")
     assert all(s.text != "It" for s in doc.spans[component.SPANS_KEY])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "not_names"),
+    [
+        ("KAWADA FORESEES CONTINUED SLUMP IN EARNINGS\nKawada Corp said it lost money.", {"Slump"}),
+        (
+            "ORTON EXPECTS CLEAR LOSS\nThe Orton steel group said it expected a loss.",
+            {"Orton Expects"},
+        ),
+        ("Jane Doe, Chief Markets Commentator, looks at the week.", {"Markets Commentator"}),
+        ("Long Ideas | Tech  Marimed Inc. reported results.", {"Tech"}),
+        ("Sales fell, managing director Taro Yamada told reporters. Yamada said so.", {"Yamada"}),
+    ],
+)
+def test_headline_words_titles_and_people_are_not_organizations(
+    nlp: Language, text: str, not_names: set[str]
+) -> None:
+    doc = nlp(text)
+    names = {s._.org.name.casefold() for s in doc.spans[component.SPANS_KEY]}
+    assert not names & {n.casefold() for n in not_names}
+
+
+@pytest.mark.slow
+def test_short_form_after_full_name_is_the_same_company(nlp: Language) -> None:
+    doc = nlp("Midtown United Inc <MDU> said it won. Later, United reported record revenues.")
+    names = [s._.org.name for s in doc.spans[component.SPANS_KEY] if s.text == "United"]
+    assert names == ["Midtown United"]
 
 
 @pytest.mark.slow

@@ -58,6 +58,8 @@ class Context:
     stated_calendar: period_rules.FiscalCalendar | None
     reference: period_rules.Period | None = None
     default_currency: str | None = None
+    dollar: str = "USD"
+    salient: str | None = None
 
 
 @dataclass(slots=True)
@@ -86,6 +88,7 @@ class Resolved:
     cand: Candidate
     org: organizations.OrgMention
     period: period_rules.Period | None = None
+    status: Status = "actual"
 
 
 class FactAssembler:
@@ -104,6 +107,8 @@ class FactAssembler:
             published=doc._.published,
             stated_calendar=period_rules.stated_calendar(doc.text, published=doc._.published),
             default_currency=_dominant_currency(doc),
+            dollar=_stated_dollar(doc),
+            salient=_salient_name(doc),
         )
         facts: list[Fact] = []
         for segment in _segments(doc):
@@ -142,11 +147,18 @@ class FactAssembler:
             org = organizations.subject_of(doc, cand.span.start, cand.span.end)
             if org is None:
                 continue
+            if cand.comparative and cand.metric is None and resolved:
+                # "hitting $246 million ..., up from $48 million": the figure it compares with
+                cand.metric = resolved[-1].cand.metric
+                cand.change = cand.change and cand.metric is not None
+                if cand.metric is not None:
+                    cand.metric = cand.metric.removesuffix("_change")
             metric = self._final_metric(cand, org, seg)
             if metric is None:
                 continue
             cand.metric = metric
             resolved.append(Resolved(cand, org))
+        before = ctx.reference
         self._resolve_periods(resolved, ctx, period_spans)
         current = [
             r.period
@@ -157,7 +169,38 @@ class FactAssembler:
             ctx.reference = current[0]
         else:
             self._update_reference(doc, period_spans, ctx, seg)
-        return [self._fact(doc, seg, r.cand, r.period, r.org) for r in resolved]
+        self._assign_statuses(doc, seg, resolved, ctx.published, before)
+        return [self._fact(doc, seg, r) for r in resolved]
+
+    def _assign_statuses(
+        self,
+        doc: Doc,
+        seg: Span,
+        resolved: list[Resolved],
+        published: date | None,
+        reference: period_rules.Period | None,
+    ) -> None:
+        """Status from cues; a revised estimate's new figure shares the estimate's status;
+        a forecast "for the year" is for the year in progress, not the one just ended."""
+        for r in resolved:
+            r.status = self._status(doc, seg, r.cand, r.cand.metric or "")
+        revised = [r.status for r in resolved if r.cand.revision and r.status != "actual"]
+        settled = reference is not None and (published is None or reference.end < published)
+        for r in resolved:
+            if revised and not r.cand.comparative and r.status == "actual":
+                r.status = revised[0]
+            expr = r.cand.period_expr
+            if (
+                r.status != "actual"
+                and r.period is not None
+                and expr is not None
+                and expr._.period.definite
+                and r.period.granularity == "year"
+                and published is not None
+                and r.period.end < published
+                and not settled
+            ):
+                r.period = _shift_year(r.period, 1)
 
     def _resolve_periods(
         self, resolved: list[Resolved], ctx: Context, period_spans: list[Span]
@@ -220,7 +263,7 @@ class FactAssembler:
                 continue
             if periods_in_comparison(doc, span):
                 continue
-            calendar = ctx.stated_calendar or period_rules.calendar_for(_salient_name(doc))
+            calendar = _calendar(ctx, ctx.salient)
             period = period_rules.resolve(
                 expr, calendar=calendar, published=ctx.published, reference=ctx.reference
             )
@@ -234,7 +277,8 @@ class FactAssembler:
         self, doc: Doc, seg: Span, span: Span, cues: list[Span], ctx: Context
     ) -> Candidate | None:
         q: Quantity = span._.quantity
-        cand = Candidate(span=span, quantity=q, value=q.value, unit=q.unit)
+        unit = ctx.dollar if q.bare_dollar else q.unit
+        cand = Candidate(span=span, quantity=q, value=q.value, unit=unit)
         cand.comparative, cand.revision = self._comparative(doc, seg, span)
         cue = self._cue_for(doc, seg, span, cues, q)
         if cue is None:
@@ -456,7 +500,7 @@ class FactAssembler:
         expr = r.cand.period_expr
         if expr is None:
             return None
-        calendar = ctx.stated_calendar or period_rules.calendar_for(r.org.parent or r.org.name)
+        calendar = _calendar(ctx, r.org.parent or r.org.name)
         return period_rules.resolve(
             expr._.period,
             calendar=calendar,
@@ -467,17 +511,10 @@ class FactAssembler:
 
     # -- fact --------------------------------------------------------------------------
 
-    def _fact(
-        self,
-        doc: Doc,
-        seg: Span,
-        cand: Candidate,
-        period: period_rules.Period | None,
-        org: organizations.OrgMention,
-    ) -> Fact:
+    def _fact(self, doc: Doc, seg: Span, r: Resolved) -> Fact:
+        cand, period, org = r.cand, r.period, r.org
         q = cand.quantity
         metric = cand.metric or ""
-        status = self._status(doc, seg, cand, metric)
         return Fact(
             doc_id=doc._.doc_id or "",
             entity=org.name,
@@ -488,7 +525,7 @@ class FactAssembler:
             period=period.label if period else None,
             period_start=period.start if period else None,
             period_end=period.end if period else None,
-            status=status,
+            status=r.status,
             char_start=q.char_start,
             char_end=q.char_end,
             evidence=_evidence(doc, seg),
@@ -666,6 +703,25 @@ def _dominant_currency(doc: Doc) -> str | None:
         if q.kind == "money" and not q.is_conversion:
             counts[q.unit] = counts.get(q.unit, 0) + 1
     return max(counts, key=lambda k: counts[k]) if counts else None
+
+
+def _calendar(ctx: Context, entity: str | None) -> period_rules.FiscalCalendar:
+    """A calendar the article states is its main company's; others keep their own."""
+    main = ctx.salient is None or entity is None or entity == ctx.salient
+    if ctx.stated_calendar is not None and main:
+        return ctx.stated_calendar
+    return period_rules.calendar_for(entity)
+
+
+def _stated_dollar(doc: Doc) -> str:
+    """What a bare "$" or "dlrs" means in this article: a dollar currency the article
+    names explicitly ("CA$139,000", "Canadian dlrs"), else the US dollar."""
+    counts: dict[str, int] = {}
+    for span in doc.spans[values.SPANS_KEY]:
+        q = span._.quantity
+        if q.kind == "money" and not q.bare_dollar and q.unit.endswith("D") and q.unit != "USD":
+            counts[q.unit] = counts.get(q.unit, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else "USD"
 
 
 def _has_cut_verb(seg: Span) -> bool:

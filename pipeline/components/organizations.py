@@ -28,6 +28,7 @@ from ..organizations import (
     canonical_name,
     fold,
     gazetteer,
+    headline_case,
     is_news_outlet,
     is_not_organization,
     kind_of,
@@ -54,8 +55,9 @@ _GLUED_AMOUNT = re.compile(r"[A-Z]{2,3}\d")
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _LOOKBACK_TOKENS = 120
 _DISCOURSE_KEY = "newsfacts_org_discourse"
-# A paragraph break, an indented (wire table) line, or a section break of several spaces.
-_BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\n[ \t]+(?=\S)|(?<=\S) {2,}(?=\S)")
+# A paragraph break, an indented (wire table) line, or a section break of several spaces
+# (not a dash set off by spaces: "tumbled by 50%  -  and the dividend").
+_BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\n[ \t]+(?=\S)|(?<=[^\s\-–—]) {2,}(?=[^\s\-–—])")
 # A company named in full inside angle brackets by the wire: "<Koninklijke Hoogovens NV>".
 _BRACKETED_NAME = re.compile(r"<([A-Z][^<>]*?\s[^<>]*?)>")
 
@@ -83,10 +85,12 @@ class OrganizationAnnotator:
                 *_entity_mentions(doc, tickers),
             ]
         )
+        named = _without_people(doc, named)
         named = _resolve_overlaps([*named, *_possessor_mentions(doc, named, tickers)])
-        named = _resolve_overlaps([*named, *_described_companies(doc, named, tickers)])
         named = _resolve_overlaps([*named, *_people_named_companies(doc, named)])
-        named = _short_forms(_without_people(doc, _confirmed_in_body(doc, named)))
+        named = _confirmed_in_body(doc, named)
+        named = _resolve_overlaps([*named, *_described_companies(doc, named, tickers)])
+        named = _short_forms(named)
         named = _resolve_overlaps([*named, *_described_units(doc, named)])
         coref, discourse = _coreferent_mentions(doc, named)
         found = sorted([*named, *coref], key=lambda c: c.start)
@@ -184,10 +188,25 @@ def _trimmed(span: Span) -> Span:
     ):
         end -= 1
     while end > start and (
-        doc[start].is_punct or doc[start].lower_ == "the" or is_not_organization(doc[start].text)
+        doc[start].is_punct
+        or doc[start].lower_ == "the"
+        or is_not_organization(doc[start].text)
+        or _descriptor_first(doc[start], end)
     ):
         start += 1
     return doc[start:end]
+
+
+def _descriptor_first(token: Token, end: int) -> bool:
+    """A company noun run into a name: "Retailer Fenwick Stores" (not "Bank of Aland")."""
+    nxt = token.i + 1
+    return (
+        nxt < end
+        and token.lower_ in word_set("company_heads")
+        and (token.is_sent_start or token.is_lower)
+        and token.doc[nxt].pos_ == "PROPN"
+        and token.doc[nxt].lower_ not in _CONNECTORS
+    )
 
 
 def _is_role(span: Span) -> bool:
@@ -226,13 +245,14 @@ def _bracketed_mentions(doc: Doc) -> list[_Candidate]:
 
 def _confirmed_in_body(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
     """All-caps headline words the tagger takes for a name ("SONY FORESEES CONTINUED SLUMP",
-    "HOOGOVENS EXPECTS CLEAR LOSS") count only as far as the article body repeats them:
-    "HOOGOVENS EXPECTS" -> "HOOGOVENS", "SLUMP" -> nothing. Listed names and tickers stay."""
+    "HOOGOVENS EXPECTS CLEAR LOSS") count only as far as the body capitalizes them too:
+    "HOOGOVENS EXPECTS" -> "Hoogovens", "SLUMP" -> nothing. Listed names and tickers stay."""
     headline_end = _headline_end(doc)
     if not headline_end:
         return named
     body = doc.text[doc[headline_end - 1].idx + len(doc[headline_end - 1]) :]
     has_body_names = any(c.start >= headline_end for c in named)
+    skip = _CONNECTORS | word_set("legal_suffixes")
     kept = []
     for cand in named:
         if cand.start >= headline_end or cand.org.via in {"ticker", "gazetteer"}:
@@ -242,22 +262,32 @@ def _confirmed_in_body(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
             kept.append(cand)
             continue
         end = cand.end
-        while end > cand.start and not _repeated(body, doc[cand.start : end]):
+        while end > cand.start and (
+            doc[end - 1].lower_ in skip
+            or not doc[end - 1].is_alpha
+            or not _capitalized_in(body, doc[end - 1].text)
+        ):
             end -= 1
-        if end == cand.end:
-            kept.append(cand)
-        elif end > cand.start:
-            trimmed = _named(doc[cand.start : end], cand.org.via)
-            if trimmed is not None:
-                kept.append(trimmed)
-        elif not has_body_names:
-            kept.append(cand)
+        if end == cand.start:
+            if not has_body_names:
+                kept.append(cand)
+            continue
+        trimmed = _named(doc[cand.start : end], cand.org.via)
+        if trimmed is None:
+            continue
+        spelled = _capitalized_in(body, doc[cand.start].text) if end - cand.start == 1 else ""
+        name = canonical_name(spelled) if spelled else headline_case(trimmed.org.name)
+        kind, parent = kind_of(name)
+        kept.append(replace(trimmed, org=OrgMention(name, kind, parent, trimmed.org.via)))
     return kept
 
 
-def _repeated(body: str, words: Span) -> bool:
-    pattern = r"\b" + r"\s+".join(re.escape(t.text) for t in words if not t.is_space) + r"\b"
-    return re.search(pattern, body, re.IGNORECASE) is not None
+def _capitalized_in(body: str, word: str) -> str:
+    """How the body spells `word` when it capitalizes it ("KAWADA" -> "Kawada"), else ""."""
+    for match in re.finditer(rf"\b{re.escape(word)}\b", body, re.IGNORECASE):
+        if match.group()[:1].isupper():
+            return match.group()
+    return ""
 
 
 def _person_votes(doc: Doc) -> tuple[Counter[str], Counter[str]]:
@@ -283,7 +313,7 @@ def _without_people(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
     people, orgs = _person_votes(doc)
     kept = []
     for cand in named:
-        if cand.org.via in {"ner", "pattern"}:
+        if cand.org.via == "ner":
             key = fold(doc[cand.start : cand.end].text)
             if people[key] and people[key] >= orgs[key]:
                 continue
@@ -478,16 +508,14 @@ def _possessor_mentions(doc: Doc, named: list[_Candidate], tickers: set[int]) ->
     return found
 
 
-def _described_companies(
-    doc: Doc, named: list[_Candidate], tickers: set[int]
-) -> list[_Candidate]:
+def _described_companies(doc: Doc, named: list[_Candidate], tickers: set[int]) -> list[_Candidate]:
     """A proper name after a company noun is a company: "German discounter Aldi plans ...",
     "Recruiter Staffline swung to a loss"."""
     taken = {i for span in named for i in range(span.start, span.end)} | tickers
     company_heads = word_set("company_heads")
     found = []
     for token in doc:
-        if token.pos_ != "PROPN" or token.i in taken or token.ent_type_ in {"PERSON", "GPE"}:
+        if token.pos_ != "PROPN" or token.i in taken or token.ent_type_ == "GPE":
             continue
         if token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN":
             continue
@@ -730,7 +758,7 @@ def _coreferent_mentions(doc: Doc, named: list[_Candidate]) -> tuple[list[_Candi
             antecedent: OrgMention | None
             if token.lower_ in pronouns and token.pos_ == "PRON" and not _is_expletive_it(token):
                 antecedent = _in_sentence(subject, in_sent, found, token)
-                if antecedent is None and "Plur" not in token.morph.get("Number"):
+                if antecedent is None and "Plur" not in token.morph.get("Number", []):
                     antecedent = (
                         discourse.recent_subject(sent.start, same_block=True)
                         or _recent(named, token)
@@ -787,9 +815,7 @@ def _det_index(token: Token) -> int:
     return min(c.i for c in token.children if c.dep_ == "det")
 
 
-def _recent(
-    spans: list[_Candidate], token: Token, *, kind: str | None = None
-) -> OrgMention | None:
+def _recent(spans: list[_Candidate], token: Token, *, kind: str | None = None) -> OrgMention | None:
     for span in reversed([s for s in spans if s.end <= token.i]):
         if kind is None or span.org.kind == kind:
             return span.org
