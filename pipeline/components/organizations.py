@@ -170,8 +170,9 @@ def _bare_words() -> frozenset[str]:
 
 
 def _trimmed(span: Span) -> Span:
-    """Without outer punctuation, "the", wire labels ("Shr", "Final") and, when site furniture
-    runs into the name ("Tech  MariMed Inc."), all but its longest part."""
+    """Without outer punctuation, "the", wire labels ("Shr", "Final"), a leading news outlet
+    ("Bloomberg, Vexo Corp") and, when site furniture runs into the name ("Tech  MariMed Inc."),
+    all but its longest part."""
     doc = span.doc
     parts: list[list[Token]] = [[]]
     for token in span:
@@ -183,6 +184,9 @@ def _trimmed(span: Span) -> Span:
     if not longest:
         return doc[span.start : span.start]
     start, end = longest[0].i, longest[-1].i + 1
+    comma = next((t.i for t in doc[start:end] if t.text == ","), None)
+    if comma is not None and is_news_outlet(doc[start:comma].text):
+        start = comma + 1
     while end > start and (
         doc[end - 1].is_punct or doc[end - 1].tag_ == "POS" or doc[end - 1].lower_ in _CONNECTORS
     ):
