@@ -61,6 +61,9 @@ class Context:
     dollar: str = "USD"
     salient: str | None = None
 
+    def set_reference(self, period: period_rules.Period) -> None:
+        self.reference = period
+
 
 @dataclass(slots=True)
 class Candidate:
@@ -163,10 +166,13 @@ class FactAssembler:
         current = [
             r.period
             for r in resolved
-            if r.period is not None and not r.cand.comparative and r.cand.period_expr is not None
+            if r.period is not None
+            and not r.cand.comparative
+            and r.cand.period_expr is not None
+            and not _looks_back(r.cand.period_expr._.period)
         ]
         if current:
-            ctx.reference = current[0]
+            ctx.set_reference(current[0])
         else:
             self._update_reference(doc, period_spans, ctx, seg)
         self._assign_statuses(doc, seg, resolved, ctx.published, before)
@@ -255,7 +261,7 @@ class FactAssembler:
         article's current period; comparatives and "last year" style mentions do not."""
         for span in period_spans:
             expr = span._.period
-            if expr.kind == "date" or expr.same_period or expr.anaphoric:
+            if expr.kind == "date" or _looks_back(expr):
                 continue
             if expr.offset is not None and expr.offset < 0:
                 continue
@@ -268,7 +274,7 @@ class FactAssembler:
                 expr, calendar=calendar, published=ctx.published, reference=ctx.reference
             )
             if period is not None:
-                ctx.reference = period
+                ctx.set_reference(period)
                 return
 
     # -- value -> candidate --------------------------------------------------------------
@@ -711,6 +717,16 @@ def _calendar(ctx: Context, entity: str | None) -> period_rules.FiscalCalendar:
     if ctx.stated_calendar is not None and main:
         return ctx.stated_calendar
     return period_rules.calendar_for(entity)
+
+
+def _looks_back(expr: period_rules.PeriodExpr) -> bool:
+    """ "the third quarter of last year", "a year earlier": a period named as the
+    comparison for the news, so it does not become the article's reporting period."""
+    return bool(
+        expr.same_period
+        or expr.anaphoric
+        or (expr.year_offset is not None and expr.year_offset < 0 and expr.index is not None)
+    )
 
 
 def _stated_dollar(doc: Doc) -> str:
