@@ -104,6 +104,8 @@ class FactAssembler:
         self.partitive = [tuple(p.casefold().split()) for p in lex.partitive_modifiers]
         self.component_words = {w.casefold() for w in lex.component_words}
         self.per_share = {w.casefold() for w in lex.per_share_phrases}
+        self.not_items = {w.casefold() for w in lex.not_items}
+        self.approximators = {w.casefold() for w in lex.approximators}
 
     def __call__(self, doc: Doc) -> Doc:
         context = Context(
@@ -218,9 +220,7 @@ class FactAssembler:
         that revises a forecast or target ("from its previous forecast of 42 million")
         covers the same period as the figure it revises.
         """
-        compared = any(r.cand.comparative for r in resolved) or any(
-            span._.period.same_period for span in period_spans
-        )
+        compared = any(span._.period.same_period for span in period_spans)
         for r in resolved:
             expr = r.cand.period_expr
             if r.cand.comparative or expr is None:
@@ -293,10 +293,18 @@ class FactAssembler:
         cand.metric = cue._.metric.metric
         negative = cue._.metric.negative
         if cue.text.casefold() in self.per_share:
+            # "75 cts a share" says per share, not of what: the cue before it does
             left = [c for c in cues if c.end <= span.start and c is not cue]
+            after = [c for c in cues if c.start >= cue.end and c.start - cue.end <= 1]
+            if not left and not after:
+                return None  # "priced at $15 per share": a price, not a result
             if left and left[-1]._.metric.metric == "dividend_per_share":
                 cand.metric = "dividend_per_share"
-            negative = negative or bool(left and left[-1]._.metric.negative)
+            negative = (
+                negative
+                or bool(left and left[-1]._.metric.negative)
+                or bool(after and after[0]._.metric.negative)
+            )
         elif cue.start >= span.end:
             left = [c for c in cues if c.end <= span.start and span.start - c.end <= 3]
             negative = negative or bool(left and left[-1]._.metric.negative)
@@ -352,10 +360,13 @@ class FactAssembler:
         ]
         if right:
             return min(right, key=lambda c: c.start)
+        owner = self._of_owner(doc, span)
         left = [
             c
             for c in usable
-            if c.end <= span.start and not self._component_between(doc, c.end, span.start)
+            if c.end <= span.start
+            and not self._component_between(doc, c.end, span.start)
+            and (owner is None or c.start <= owner < c.end)
         ]
         if left:
             return max(left, key=lambda c: c.end)
@@ -397,6 +408,19 @@ class FactAssembler:
                 break
         return False
 
+    def _of_owner(self, doc: Doc, span: Span) -> int | None:
+        """The noun that owns a value through "of" ("a capital injection of at least
+        £30m"), unless it is a status noun ("last year's goal of 40 million")."""
+        i = span.start - 1
+        while i >= 0 and (doc[i].is_space or doc[i].lower_ in self.approximators):
+            i -= 1
+        if i < 1 or doc[i].lower_ != "of":
+            return None
+        head = doc[i - 1]
+        if head.pos_ not in ("NOUN", "PROPN") or head.lower_ in self.status_nouns:
+            return None
+        return head.i
+
     def _component_between(self, doc: Doc, start: int, end: int) -> bool:
         return any(t.lower_ in self.component_words for t in doc[start:end])
 
@@ -434,10 +458,11 @@ class FactAssembler:
             ]
             metric = earlier[0] if earlier else None
         if metric is None:
+            cue_start = cand.cue.start if cand.cue is not None else cand.span.start
             explicit = [
                 c._.metric.metric
                 for c in seg.doc.spans[metrics.SPANS_KEY]
-                if seg.start <= c.start < seg.end and c._.metric.metric in PROFIT_METRICS
+                if seg.start <= c.start < cue_start and c._.metric.metric in PROFIT_METRICS
             ]
             if explicit:
                 metric = explicit[0]
@@ -456,10 +481,10 @@ class FactAssembler:
             if metric not in PERCENT_LEVEL:
                 return None
         if cand.unit not in ("count", "percent") and metric in self.count_metrics:
-            if metric == "units_sold":
-                metric = "revenue"
-            else:
-                return None
+            return None  # "sold $40bn of assets": a deal, not units
+        counted = _item_noun(cand.span)
+        if metric == "units_sold" and cand.unit == "count" and counted in self.not_items:
+            return None
         if metric in PER_SHARE and (q.kind != "money" or abs(cand.value) >= 1000):
             return None
         if metric == "headcount" and cand.value > 5_000_000:
@@ -812,6 +837,11 @@ def _shift_year(period: period_rules.Period, years: int) -> period_rules.Period:
     if period.end.month == 2 and period.end.day >= 28:
         end = date(end.year, 3, 1) - timedelta(days=1)
     return replace(period, label=label, start=move(period.start), end=end)
+
+
+def _item_noun(span: Span) -> str:
+    doc = span.doc
+    return doc[span.end].lower_ if span.end < len(doc) else ""
 
 
 def _item(span: Span) -> str | None:

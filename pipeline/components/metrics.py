@@ -49,6 +49,8 @@ class MetricLexicon(BaseModel):
     partitive_modifiers: list[str]
     component_words: list[str]
     per_share_phrases: list[str]
+    not_items: list[str]
+    approximators: list[str]
 
     @model_validator(mode="after")
     def _no_duplicates(self) -> MetricLexicon:
