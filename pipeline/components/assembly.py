@@ -318,8 +318,10 @@ class FactAssembler:
         if cand.change and direction is not None:
             cand.value = abs(q.value) * direction
         bare = q.kind == "count" and not q.currency_explicit and not _count_noun_after(span)
+        if bare and cand.metric == "revenue" and _names_a_product(doc, cue):
+            bare = False  # "Sales of compact disc players rose to 450,000": units
         if bare and (cand.metric in MONEY_ONLY or cand.metric is None) and (
-            q.scale >= 1000 or q.value >= 1000 or _TABLE_ROW.search(seg.text)
+            q.scale >= 1000 or _TABLE_ROW.search(seg.text)
         ):
             cand.unit = _sibling_currency(doc, seg, span) or ctx.default_currency or "USD"
             cand.notes.append("currency inherited")
@@ -655,7 +657,10 @@ def _direction_near(doc: Doc, seg: Span, span: Span) -> int | None:
     "down 65 pct", "eight pct lower", "increased by 24 percent", and the elided "and
     total revenue by 3 percent"; not "rose to X" (a level)."""
     changes = [c for c in doc.spans[metrics.CHANGES_KEY] if seg.start <= c.start < seg.end]
-    previous = _previous_word(doc, span.start, seg.start)
+    i = span.start - 1
+    while i > seg.start and (doc[i].is_space or doc[i].lower_ in {"than", "more", "less", "about"}):
+        i -= 1
+    previous = doc[i].lower_ if i >= seg.start else ""
     for change in changes:
         if change.end <= span.start:
             between = [t for t in doc[change.end : span.start] if not t.is_space]
@@ -708,6 +713,14 @@ def _is_absolute_change(doc: Doc, span: Span) -> bool:
     before = _previous_word(doc, span.start, 0)
     after = [t.lower_ for t in doc[span.end : span.end + 3] if not t.is_space]
     return before == "by" or bool(set(after) & {"lower", "higher", "more", "less"})
+
+
+def _names_a_product(doc: Doc, cue: Span) -> bool:
+    """ "Sales of compact disc players": the sales of a named thing, counted in units."""
+    if cue.end + 1 >= len(doc) or doc[cue.end].lower_ != "of":
+        return False
+    following = doc[cue.end + 1]
+    return not following.like_num and not _value_at(doc, following.i, conversions=True)
 
 
 def _count_noun_after(span: Span) -> bool:
@@ -795,6 +808,11 @@ def _period_distance(doc: Doc, value: Span, period: Span) -> int:
         gap, between = 2 * (value.start - period.end) + 3, doc[period.end : value.start]
     if any(t.text in {",", ";"} for t in between):
         gap += 6
+    head = value.root.head if value.root.dep_ in ("nummod", "compound", "quantmod") else value.root
+    if head.i != head.sent.root.i and period.root.is_ancestor(head) is False and (
+        head.is_ancestor(period.root)
+    ):
+        gap -= 8  # "1.08 billion dlrs ... earned in 1986": the period hangs off the value
     return gap
 
 
