@@ -3,11 +3,27 @@
 Order matters and reads top-down: hygiene marks what is not article text, values,
 periods, organizations and metric cues annotate spans, and `newsfacts_facts` joins them
 into `doc._.facts`. Each component reads only the annotations of those before it.
+
+Extension values are frozen records (`Quantity`, `PeriodExpr`, `OrgMention`, `MetricCue`,
+`Fact`) and dates. spaCy serializes `doc.user_data` with srsly's msgpack (`Doc.to_bytes`,
+`nlp.pipe(n_process=...)`), so importing this package registers a msgpack encoder and
+decoder that carry them as tagged maps and give back the same types.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import fields
+from datetime import date
+from typing import Any
+
+import srsly
 from spacy.tokens import Doc
+
+from ..facts import Fact
+from ..organizations import OrgMention
+from ..periods import PeriodExpr
+from ..quantities import Quantity
 
 for _name, _default in (("doc_id", None), ("published", None), ("source", None), ("facts", None)):
     if not Doc.has_extension(_name):
@@ -23,5 +39,34 @@ PIPE_NAMES: tuple[str, ...] = (
     metrics.NAME,
     assembly.NAME,
 )
+
+_TAG = "__newsfacts__"
+_RECORDS: dict[str, type[Any]] = {
+    cls.__name__: cls for cls in (Fact, Quantity, PeriodExpr, OrgMention, metrics.MetricCue)
+}
+
+
+def _encode(obj: Any, chain: Callable[[Any], Any] | None = None) -> Any:
+    """A record as `{_TAG: class name, field: value, ...}`; fields must be scalars or dates."""
+    name = type(obj).__name__
+    if _RECORDS.get(name) is type(obj):
+        return {_TAG: name, **{f.name: getattr(obj, f.name) for f in fields(obj)}}
+    if type(obj) is date:
+        return {_TAG: "date", "iso": obj.isoformat()}
+    return obj if chain is None else chain(obj)
+
+
+def _decode(obj: Any, chain: Callable[[Any], Any] | None = None) -> Any:
+    """Inverse of `_encode`; msgpack decodes inner maps first, so dates are already dates."""
+    tag = obj.get(_TAG) if isinstance(obj, dict) else None
+    if tag == "date":
+        return date.fromisoformat(obj["iso"])
+    if tag in _RECORDS:
+        return _RECORDS[tag](**{k: v for k, v in obj.items() if k != _TAG})
+    return obj if chain is None else chain(obj)
+
+
+srsly.msgpack_encoders.register("newsfacts", func=_encode)
+srsly.msgpack_decoders.register("newsfacts", func=_decode)
 
 __all__ = ["PIPE_NAMES"]

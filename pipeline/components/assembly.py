@@ -220,7 +220,15 @@ class FactAssembler:
         that revises a forecast or target ("from its previous forecast of 42 million")
         covers the same period as the figure it revises.
         """
-        compared = any(span._.period.same_period for span in period_spans)
+        # "a $312 million loss last trimester and $350 million in the same period last
+        # year": a current figure set against a year-ago one puts the sentence in
+        # comparison, so "last trimester" steps back from the reporting period.
+        compared = any(
+            not r.cand.comparative
+            and r.cand.period_expr is not None
+            and r.cand.period_expr._.period.same_period
+            for r in resolved
+        )
         for r in resolved:
             expr = r.cand.period_expr
             if r.cand.comparative or expr is None:
