@@ -629,13 +629,23 @@ def _segments(doc: Doc) -> list[Span]:
     """Sentences, with the headline, paragraphs and wire-table rows split off on their own.
 
     A line break ends a segment after the first line, after an all-capitals or a
-    "... vs ..." line, before an indented line (wire paragraphs), and at a blank line.
+    "... vs ..." line, before an indented line (wire paragraphs), and at a blank line; a
+    wide gap before a capital ends one too (list items of scraped pages run together).
     """
     out: list[Span] = []
     for sent in doc.sents:
         start = sent.start
         for token in sent:
-            if not (token.is_space and "\n" in token.text) or token.i == start:
+            if token.i == start or not token.is_space:
+                continue
+            if "\n" not in token.text:
+                # scraped lists run together with wide gaps: "as follows:  Fourth Quarter
+                # 2018: 118% growth  Fiscal 2018: 95% ..."
+                nxt = doc[token.i + 1] if token.i + 1 < sent.end else None
+                gap = doc[token.i - 1].whitespace_ + token.text_with_ws
+                if "  " in gap and nxt is not None and nxt.text[:1].isupper():
+                    out.append(doc[start : token.i])
+                    start = token.i + 1
                 continue
             line_before = doc.text[doc[start].idx : token.idx]
             if (
