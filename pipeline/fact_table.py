@@ -71,6 +71,7 @@ class MentionRecord(TypedDict):
     char_start: int
     char_end: int
     confidence: float
+    superseded: bool
 
 
 def values_agree(a: float, b: float, unit: str | None) -> bool:
@@ -103,8 +104,9 @@ def build_fact_table(facts: Iterable[Fact], *,
                      existing: pd.DataFrame | None = None) -> pd.DataFrame:
     """Merge mention-level facts (and optionally an earlier table) into one row per key.
 
-    Within a document, the statement latest in the text (highest `char_start`) is the
-    document's value, so an in-article revision supersedes the earlier figure. Across
+    Within a document, a statement the article marks as replaced ("from its previous
+    forecast of 42 million": `Fact.superseded`) loses to the others, then the statement
+    latest in the text is the document's value. Across
     documents, the most recently published document's value wins (unknown dates are oldest;
     ties go to the greatest `doc_id`). `conflict` is true when some document's value is not
     within tolerance of the winning value. Identical mentions (same document, span and value)
@@ -214,6 +216,7 @@ def _record(fact: Fact) -> MentionRecord:
         char_start=int(fact.char_start),
         char_end=int(fact.char_end),
         confidence=float(fact.confidence),
+        superseded=bool(fact.superseded),
     )
 
 
@@ -270,8 +273,10 @@ def _row(key: Key, records: list[MentionRecord], labels: set[str]) -> dict[str, 
     }
 
 
-def _position(record: MentionRecord) -> tuple[int, int, float]:
-    return (record["char_start"], record["char_end"], record["value"])
+def _position(record: MentionRecord) -> tuple[bool, int, int, float]:
+    """Which of a document's statements is its value: one the article does not say was
+    replaced, then the latest in the text."""
+    return (not record["superseded"], record["char_start"], record["char_end"], record["value"])
 
 
 def _recency(record: MentionRecord) -> tuple[bool, str, str]:
@@ -323,6 +328,7 @@ def _records(values: Iterable[Mapping[str, Any]]) -> list[MentionRecord]:
         value=float(r["value"]), doc_id=str(r["doc_id"]),
         published=_optional_str(r.get("published")), char_start=int(r["char_start"]),
         char_end=int(r["char_end"]), confidence=float(r.get("confidence") or 0.0),
+        superseded=bool(r.get("superseded") or False),
     ) for r in values]
 
 
@@ -353,6 +359,7 @@ def _arrow_schema() -> Any:
     record = pa.struct([
         ("value", pa.float64()), ("doc_id", pa.string()), ("published", pa.string()),
         ("char_start", pa.int64()), ("char_end", pa.int64()), ("confidence", pa.float64()),
+        ("superseded", pa.bool_()),
     ])
     types = {
         "string": pa.string(), "float64": pa.float64(), "int64": pa.int64(),

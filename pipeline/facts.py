@@ -23,7 +23,11 @@ STATUSES: tuple[Status, ...] = ("actual", "forecast", "target")
 
 @dataclass(frozen=True, slots=True)
 class Fact:
-    """One figure an article states about an organization (FACTS.md section 2)."""
+    """One figure an article states about an organization (FACTS.md section 2).
+
+    `published` and `source` are the document's provenance; `superseded` marks a figure the
+    article itself says was replaced (a previous forecast or target it revises).
+    """
 
     doc_id: str
     entity: str
@@ -41,6 +45,7 @@ class Fact:
     confidence: float
     published: date | None = None
     source: str | None = None
+    superseded: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping: dates as ISO strings."""
@@ -60,6 +65,7 @@ class Fact:
         data["char_start"] = int(data["char_start"])
         data["char_end"] = int(data["char_end"])
         data["confidence"] = float(data.get("confidence") or 0.0)
+        data["superseded"] = str(data.get("superseded")).casefold() in {"true", "1"}
         return cls(**data)
 
 
@@ -152,5 +158,6 @@ def arrow_schema() -> Any:
         "confidence": pa.float64(),
         "char_start": pa.int64(),
         "char_end": pa.int64(),
+        "superseded": pa.bool_(),
     }
     return pa.schema([(name, types.get(name, pa.string())) for name in FACT_FIELDS])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import date
 from pathlib import Path
@@ -152,6 +153,20 @@ def test_revision_inside_one_article_later_statement_wins() -> None:
     assert row["n_sources"] == 1
     assert sorted(v["value"] for v in row["values"]) == [4.0e7, 4.2e7]
     assert fact_row_index([earlier], table) == fact_row_index([later], table)
+
+
+def test_a_superseded_figure_loses_even_when_stated_later() -> None:
+    text = "Sony lowered its target to 40 million units from its previous target of 42 million."
+    new = mention(text, "40 million", metric="units_sold", unit="count", value=4.0e7,
+                  status="target")
+    old = mention(text, "42 million", metric="units_sold", unit="count", value=4.2e7,
+                  status="target")
+    old = dataclasses.replace(old, superseded=True)
+    assert old.char_start > new.char_start
+    row = row_for(build_fact_table([new, old]), new)
+    assert row["value"] == 4.0e7
+    assert not row["conflict"]
+    assert sorted(v["value"] for v in row["values"]) == [4.0e7, 4.2e7]
 
 
 def test_same_facts_from_two_documents_double_n_sources() -> None:

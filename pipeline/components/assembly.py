@@ -573,6 +573,7 @@ class FactAssembler:
             confidence=_confidence(cand, period, org),
             published=doc._.published,
             source=doc._.source,
+            superseded=cand.revision,
         )
 
     def _status(self, doc: Doc, seg: Span, cand: Candidate, metric: str) -> Status:
