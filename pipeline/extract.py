@@ -255,6 +255,12 @@ def build_model(path: str | Path, *, model: str | None = None) -> Path:
     imported so the component factories are registered.
     """
     nlp = load_pipeline(model)
+    base = f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', 'model')}"
+    nlp.meta["name"] = "newsfacts_en"
+    nlp.meta["description"] = (
+        f"{base} {nlp.meta.get('version', '')} with the newsfacts components "
+        f"({', '.join(COMPONENTS)}); their language data is read from configs/ at load time"
+    )
     path = Path(path)
     nlp.to_disk(path)
     return path

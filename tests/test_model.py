@@ -1,0 +1,127 @@
+"""The assembled pipeline on disk, the components in a user's own `nlp`, and Docs that
+serialize: `spacy.load` of the built model, `Doc.to_bytes` and `nlp.pipe(n_process=2)` must
+all give the same `doc._.facts` as `load_pipeline()`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.components import metrics, organizations, periods, values
+from pipeline.documents import Document
+from pipeline.extract import COMPONENTS, build_model, make_doc
+from pipeline.facts import Fact
+from pipeline.settings import DEFAULT_MODELS
+
+TEXTS: tuple[tuple[str, date | None], ...] = (
+    ("Sony Corp said net profit rose 12% to 50 billion yen in the fiscal year to March 2015.",
+     date(2015, 5, 1)),
+    ("Nokia expects sales of EUR 2.1 billion in 2016.", date(2016, 1, 28)),
+    ("Acme Corp reported an operating loss of $3.4 million for the third quarter of 2019, "
+     "compared with a profit of $1.2 million a year earlier.", None),
+    ("Siemens plans to cut 6,900 jobs worldwide, the company said on Thursday.",
+     date(2017, 11, 16)),
+    ("Fabrikam Oyj's net sales fell 8.5 percent to EUR 120.3 mn in January-June 2010.", None),
+    ("Contoso Ltd raised its dividend to 45 cents a share.\n\n"
+     "It posted revenue of $8.1 billion last year.", date(2012, 2, 3)),
+)
+RECORD_GROUPS = {
+    values.SPANS_KEY: "quantity",
+    periods.SPANS_KEY: "period",
+    organizations.SPANS_KEY: "org",
+    metrics.SPANS_KEY: "metric",
+    metrics.CHANGES_KEY: "direction",
+    metrics.STATUS_KEY: "status",
+}
+
+
+def _docs(nlp: Language) -> list[Doc]:
+    return [
+        make_doc(nlp, Document(f"t{i}", text, published=published))
+        for i, (text, published) in enumerate(TEXTS)
+    ]
+
+
+def _facts(nlp: Language) -> list[list[Fact]]:
+    return [list(doc._.facts) for doc in nlp.pipe(_docs(nlp))]
+
+
+def _plain(value: Any) -> Any:
+    """msgpack has one sequence type: tuples come back as lists."""
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+@pytest.fixture(scope="module")
+def expected(nlp: Language) -> list[list[Fact]]:
+    facts = _facts(nlp)
+    assert all(facts), "every test text must give facts, or the comparisons prove nothing"
+    return facts
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_model(tmp_path_factory.mktemp("model") / "newsfacts-en")
+
+
+def test_built_model_lists_the_components_in_order(model_dir: Path) -> None:
+    config = spacy.util.load_config(model_dir / "config.cfg")
+    names = config["nlp"]["pipeline"]
+    assert tuple(n for n in names if n in COMPONENTS) == COMPONENTS
+    assert names[-len(COMPONENTS) :] == list(COMPONENTS)
+
+
+def test_loaded_model_gives_the_same_facts(
+    model_dir: Path, expected: list[list[Fact]]
+) -> None:
+    loaded = spacy.load(model_dir)
+    assert _facts(loaded) == expected
+
+
+def test_components_added_to_own_nlp_give_the_same_facts(expected: list[list[Fact]]) -> None:
+    for name in DEFAULT_MODELS:
+        try:
+            own = spacy.load(name)
+            break
+        except OSError:
+            continue
+    else:
+        pytest.skip(f"none of {DEFAULT_MODELS} is installed")
+    for component in COMPONENTS:
+        own.add_pipe(component)
+    assert _facts(own) == expected
+
+
+def test_doc_bytes_round_trip_keeps_facts_and_span_records(nlp: Language) -> None:
+    for doc in nlp.pipe(_docs(nlp)):
+        restored = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+        assert restored._.facts == doc._.facts
+        assert all(type(f) is Fact for f in restored._.facts)
+        assert restored._.published == doc._.published
+        assert restored._.doc_id == doc._.doc_id
+        for key, attr in RECORD_GROUPS.items():
+            before = [(s.start, s.end, s.label, s._.get(attr)) for s in doc.spans[key]]
+            after = [(s.start, s.end, s.label, s._.get(attr)) for s in restored.spans[key]]
+            assert after == before, key
+        assert [s._.quantity for s in restored.spans[values.SPANS_KEY]]
+        assert set(restored.user_data) == set(doc.user_data)
+        for key, value in doc.user_data.items():
+            assert _plain(restored.user_data[key]) == _plain(value), key
+
+
+def test_pipe_in_two_processes_gives_the_same_facts(
+    nlp: Language, expected: list[list[Fact]]
+) -> None:
+    docs = nlp.pipe(_docs(nlp), n_process=2, batch_size=2)
+    found = [list(doc._.facts) for doc in docs]
+    assert found == expected
+    assert [f.published for f, *_ in found] == [published for _, published in TEXTS]
