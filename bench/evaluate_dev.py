@@ -2,8 +2,10 @@
 
     python bench/evaluate_dev.py [GOLD.jsonl ...] [--misses]
 
-Prints core P/R/F1, the four diagnostics and status accuracy per file; with --misses also
-the missed gold facts and false positives (what to look at when improving extraction).
+Prints core P/R/F1, the four diagnostics and status accuracy per file, and how well
+`confidence` ranks right facts above false positives (AUC: the chance that a random fact
+that is not a false positive scores higher than a random false positive); with --misses
+also the missed gold facts and false positives (what to look at when improving extraction).
 """
 
 from __future__ import annotations
@@ -21,6 +23,15 @@ DEV = REPO.parent / "shared" / "dev"
 DEFAULT = [REPO / "corpus" / "seeds.jsonl", *sorted(DEV.glob("*-dev.jsonl"))]
 
 
+def ranking_auc(right: list[float], wrong: list[float]) -> str:
+    if not right or not wrong:
+        return "n/a"
+    wins = sum((r > w) + 0.5 * (r == w) for r in right for w in wrong)
+    mean_right, mean_wrong = sum(right) / len(right), sum(wrong) / len(wrong)
+    return (f"{wins / (len(right) * len(wrong)):.2f} (mean {mean_right:.2f} right, "
+            f"{mean_wrong:.2f} false positives)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold", nargs="*", type=Path, default=DEFAULT)
@@ -29,11 +40,15 @@ def main() -> int:
     nlp = load_pipeline()
     for path in args.gold:
         documents = [d for d in read_documents([path]) if isinstance(d, Document)]
-        report = evaluate(read_gold(path), extract_facts(documents, nlp=nlp))
+        facts = list(extract_facts(documents, nlp=nlp))
+        report = evaluate(read_gold(path), facts)
         text = report.format_text()
         if not args.misses:
             text = "\n".join(text.splitlines()[:6])
-        print(f"== {path.name}\n{text}\n")
+        wrong = {(r["doc_id"], r["char_start"], r["metric"]) for r in report.false_positives}
+        right = [f.confidence for f in facts if (f.doc_id, f.char_start, f.metric) not in wrong]
+        bad = [f.confidence for f in facts if (f.doc_id, f.char_start, f.metric) in wrong]
+        print(f"== {path.name}\n{text}\nconfidence AUC {ranking_auc(right, bad)}\n")
     return 0
 
 

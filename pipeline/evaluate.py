@@ -470,7 +470,7 @@ def _deduplicate(facts: Iterable[Fact]) -> list[_Prediction]:
 def _prediction_row(fact: Fact, near: list[str]) -> dict[str, Any]:
     row = {key: fact.to_dict()[key] for key in (
         "doc_id", "entity", "metric", "value", "unit", "item", "period", "period_start",
-        "period_end", "status", "char_start", "char_end", "evidence")}
+        "period_end", "status", "char_start", "char_end", "evidence", "confidence")}
     row["near"] = near
     return row
 

@@ -691,6 +691,12 @@ def find_period_expressions(text: str) -> list[PeriodExpr]:
     Where two readings overlap the longer wins ("the quarter that ended on December 31,
     2016" over "December 31, 2016"); the rule order breaks ties.
     """
+    return list(_find_period_expressions(text))
+
+
+@lru_cache(maxsize=8)
+def _find_period_expressions(text: str) -> tuple[PeriodExpr, ...]:
+    """Cached: the component and `stated_calendar` read the same document."""
     found: list[tuple[int, int, int, PeriodExpr]] = []
     for rank, rule in enumerate(_rules()):
         for match in rule.pattern.finditer(text):
@@ -704,7 +710,7 @@ def find_period_expressions(text: str) -> list[PeriodExpr]:
     for _, _, _, expr in found:
         if all(expr.char_end <= t.char_start or expr.char_start >= t.char_end for t in taken):
             taken.append(expr)
-    return sorted(taken, key=lambda e: e.char_start)
+    return tuple(sorted(taken, key=lambda e: e.char_start))
 
 
 def comparison_context(text: str, char_start: int, *, window: int = 40) -> bool:

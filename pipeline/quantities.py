@@ -191,6 +191,12 @@ def _grammar() -> _Grammar:
     )
 
 
+def warm_up() -> None:
+    """Load quantulum3's spelled-out number reader now (it takes seconds) rather than in
+    the middle of a batch, at the first odd number word."""
+    _spelled_out("five twenty")
+
+
 @lru_cache(maxsize=4096)
 def _spelled_out(phrase: str) -> float | None:
     """A spelled-out number the table cannot read, by quantulum3 (seconds to load, once)."""

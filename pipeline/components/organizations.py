@@ -618,14 +618,18 @@ def _lead_end(doc: Doc) -> int:
 
 def _headline_end(doc: Doc) -> int:
     """Token index where an all-caps first line (a wire headline) ends, else 0."""
-    newline = doc.text.find("\n")
-    if newline < 0:
-        return 0
-    letters = [ch for ch in doc.text[:newline] if ch.isalpha()]
-    if len(letters) < 4 or not all(ch.isupper() for ch in letters):
-        return 0
-    span = doc.char_span(0, newline, alignment_mode="expand")
-    return span.end if span is not None else 0
+    cached = doc.user_data.get("newsfacts_headline_end")
+    if isinstance(cached, int):
+        return cached
+    end = 0
+    first_line = doc.text.split("\n", 1)
+    if len(first_line) > 1:
+        letters = [ch for ch in first_line[0] if ch.isalpha()]
+        if len(letters) >= 4 and all(ch.isupper() for ch in letters):
+            span = doc.char_span(0, len(first_line[0]), alignment_mode="expand")
+            end = span.end if span is not None else 0
+    doc.user_data["newsfacts_headline_end"] = end
+    return end
 
 
 def _block_starts(doc: Doc) -> list[int]:

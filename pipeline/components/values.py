@@ -11,7 +11,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..quantities import find_quantities
+from ..quantities import find_quantities, warm_up
 
 NAME = "newsfacts_values"
 SPANS_KEY = "newsfacts_values"
@@ -38,6 +38,7 @@ class ValueAnnotator:
 
     def __init__(self, *, default_dollar: str = "USD") -> None:
         self.default_dollar = default_dollar
+        warm_up()
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
