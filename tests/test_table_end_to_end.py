@@ -23,7 +23,8 @@ def test_seed_corpus_twice_keeps_rows_and_doubles_sources(nlp) -> None:  # type:
     assert len(table_once) > 10
     assert len(table_twice) == len(table_once)
     assert (table_twice["n_sources"] == 2 * table_once["n_sources"]).all()
-    assert not table_twice["conflict"].any()
+    assert (table_twice["conflict"] == table_once["conflict"]).all()
+    assert (table_twice["value"] == table_once["value"]).all()
     rows = fact_row_index(twice, table_twice)
     assert len(rows) == len(twice) and set(rows) == set(range(len(table_twice)))
 
