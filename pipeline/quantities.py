@@ -191,6 +191,11 @@ def _grammar() -> _Grammar:
     )
 
 
+def _clean(value: float) -> float:
+    """Drop binary noise from scaling ("4.1 mn" is 4100000.0, not 4099999.9999999995)."""
+    return float(f"{value:.12g}")
+
+
 def warm_up() -> None:
     """Load quantulum3's spelled-out number reader now (it takes seconds) rather than in
     the middle of a batch, at the first odd number word."""
@@ -449,7 +454,7 @@ def _read(
         char_start=start,
         char_end=end,
         text=text[start:end],
-        value=value * factor,
+        value=_clean(value * factor),
         unit=default_dollar if code == DOLLAR else code,
         kind=kind,
         approximate=_is_approximate(text, start, g),
@@ -496,7 +501,7 @@ def _shares_unit(first: Quantity, second: Quantity, text: str, g: _Grammar) -> b
 def _with_unit_of(first: Quantity, second: Quantity) -> Quantity:
     return replace(
         first,
-        value=first.value * second.scale,
+        value=_clean(first.value * second.scale),
         unit=second.unit,
         kind=second.kind,
         currency_explicit=second.currency_explicit,

@@ -124,14 +124,20 @@ def _summary_section(documents: Sequence[Document], facts: Sequence[Fact],
         ("rows in conflict", conflicts),
         ("errors", len(errors)),
     ]
-    items.extend((str(k), v) for k, v in (summary or {}).items() if k != "errors")
+    shown = {"errors", "documents", "facts", "table_rows", "conflicts", "evaluation", "timings"}
+    items.extend((str(k), v) for k, v in (summary or {}).items() if k not in shown)
+    timings = (summary or {}).get("timings")
+    if isinstance(timings, Mapping):
+        items.extend((f"time: {stage}", float(t)) for stage, t in timings.items()
+                     if isinstance(t, int | float))
     body = "".join(f"<dt>{escape(k)}</dt><dd>{escape(_summary_value(k, v))}</dd>"
                    for k, v in items)
     return f"<section id=\"summary\"><h2>Summary</h2><dl class=\"summary\">{body}</dl></section>\n"
 
 
 def _summary_value(key: str, value: Any) -> str:
-    if isinstance(value, float) and ("second" in key or key.endswith("_s")):
+    if isinstance(value, float) and ("second" in key or key.endswith("_s") or
+                                     key.startswith("time: ")):
         return f"{value:.2f} s"
     if isinstance(value, Mapping | list | tuple):
         return json.dumps(value, ensure_ascii=False, default=str)

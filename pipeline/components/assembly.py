@@ -179,7 +179,14 @@ class FactAssembler:
         else:
             self._update_reference(doc, period_spans, ctx, seg)
         self._assign_statuses(doc, seg, resolved, ctx.published, before)
-        return [self._fact(doc, seg, r) for r in resolved]
+        facts = [self._fact(doc, seg, r) for r in resolved]
+        for index, fact in enumerate(facts):
+            # "sold 39 million smartphones, up from 33 million": the same item
+            if fact.metric == "units_sold" and fact.item is None and index:
+                earlier = facts[index - 1]
+                if earlier.metric == "units_sold" and earlier.entity == fact.entity:
+                    facts[index] = replace(fact, item=earlier.item)
+        return facts
 
     def _assign_statuses(
         self,
@@ -773,10 +780,15 @@ def _dominant_currency(doc: Doc) -> str | None:
 
 def _calendar(ctx: Context, entity: str | None) -> period_rules.FiscalCalendar:
     """A calendar the article states is its main company's; others keep their own."""
+    known = period_rules.calendar_for(entity)
     main = ctx.salient is None or entity is None or entity == ctx.salient
-    if ctx.stated_calendar is not None and main:
-        return ctx.stated_calendar
-    return period_rules.calendar_for(entity)
+    stated = ctx.stated_calendar
+    if stated is None or not main or (stated.start_month, stated.start_day) == (
+        known.start_month,
+        known.start_day,
+    ):
+        return known  # the same year boundary: keep the company's own naming (FY2014)
+    return stated
 
 
 def _looks_back(expr: period_rules.PeriodExpr) -> bool:
@@ -885,11 +897,14 @@ def _item_noun(span: Span) -> str:
 
 
 def _item(span: Span) -> str | None:
+    """What was counted: the noun phrase after the figure ("9.9 million handsets",
+    "3.3 million units of the PlayStation 4"), stopping at a period ("last year")."""
     doc = span.doc
+    period_starts = {p.start for p in doc.spans[periods.SPANS_KEY]}
     i = span.end
     words: list[str] = []
     skip = {"units", "unit", "of", "the"}
-    while i < len(doc) and len(words) < 4:
+    while i < len(doc) and len(words) < 4 and i not in period_starts:
         token = doc[i]
         if token.lower_ in skip and not words:
             i += 1
