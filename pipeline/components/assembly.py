@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -61,8 +62,21 @@ class Context:
     dollar: str = "USD"
     salient: str | None = None
 
-    def set_reference(self, period: period_rules.Period) -> None:
-        self.reference = period
+    reference_entity: str | None = None
+
+    def set_reference(self, period: period_rules.Period, entity: str | None = None) -> None:
+        """The latest reporting period, and whose it is (None: the whole article's)."""
+        self.reference, self.reference_entity = period, entity
+
+    def reference_for(self, entity: str) -> period_rules.Period | None:
+        """The reporting period a figure of `entity` inherits: not another company's, as
+        in a round-up of several companies' results."""
+        owner = self.reference_entity
+        if owner is None or owner == entity or owner.startswith(entity) or entity.startswith(
+            owner
+        ):
+            return self.reference
+        return None
 
 
 @dataclass(slots=True)
@@ -167,15 +181,15 @@ class FactAssembler:
         before = ctx.reference
         self._resolve_periods(resolved, ctx, period_spans)
         current = [
-            r.period
+            r
             for r in resolved
             if r.period is not None
             and not r.cand.comparative
             and r.cand.period_expr is not None
             and not _looks_back(r.cand.period_expr._.period)
         ]
-        if current:
-            ctx.set_reference(current[0])
+        if current and current[0].period is not None:
+            ctx.set_reference(current[0].period, current[0].org.parent or current[0].org.name)
         else:
             self._update_reference(doc, period_spans, ctx, seg)
         self._assign_statuses(doc, seg, resolved, ctx.published, before)
@@ -243,7 +257,9 @@ class FactAssembler:
                 continue
             for option in r.cand.period_options or [expr]:
                 r.cand.period_expr = option
-                r.period = self._resolve(r, ctx, reference=ctx.reference, comparison=compared)
+                r.period = self._resolve(
+                    r, ctx, reference=ctx.reference_for(r.org.name), comparison=compared
+                )
                 if r.period is not None:
                     break
             else:
@@ -253,7 +269,7 @@ class FactAssembler:
                 r.period = _shift_year(r.period, 1)
         for r in resolved:
             if r.cand.comparative and r.cand.period_expr is not None:
-                anchor = _anchor_for(r, resolved) or ctx.reference
+                anchor = _anchor_for(r, resolved) or ctx.reference_for(r.org.name)
                 r.period = self._resolve(r, ctx, reference=anchor, comparison=True)
         for r in resolved:
             if r.cand.comparative or r.period is not None:
@@ -262,11 +278,11 @@ class FactAssembler:
             if prior is not None:
                 r.period = _shift_year(prior, 1)
             elif r.cand.period_expr is None:
-                r.period = ctx.reference
+                r.period = ctx.reference_for(r.org.name)
         for r in resolved:
             if not r.cand.comparative or r.cand.period_expr is not None:
                 continue
-            anchor = _anchor_for(r, resolved) or ctx.reference
+            anchor = _anchor_for(r, resolved) or ctx.reference_for(r.org.name)
             if anchor is not None:
                 r.period = anchor if r.cand.revision else _shift_year(anchor, -1)
 
@@ -285,12 +301,18 @@ class FactAssembler:
                 continue
             if periods_in_comparison(doc, span):
                 continue
-            calendar = _calendar(ctx, ctx.salient)
+            named = [
+                o._.org.parent or o._.org.name
+                for o in doc.spans[organizations.SPANS_KEY]
+                if seg.start <= o.start < seg.end and o._.org is not None
+            ]
+            owner = named[0] if seg.start > 0 and named else None
+            calendar = _calendar(ctx, owner or ctx.salient)
             period = period_rules.resolve(
                 expr, calendar=calendar, published=ctx.published, reference=ctx.reference
             )
             if period is not None:
-                ctx.set_reference(period)
+                ctx.set_reference(period, owner)
                 return
 
     # -- value -> candidate --------------------------------------------------------------
@@ -823,8 +845,22 @@ def _is_figure_period(span: Span) -> bool:
     expr = span._.period
     if expr.kind == "date":
         return _ends_period(span)
-    idiom = _previous_word(span.doc, span.start, 0) in {"on", "over", "per"}
-    return not (expr.definite and expr.kind == "year" and idiom)
+    doc = span.doc
+    previous = _previous_word(doc, span.start, 0)
+    idiom = previous in {"on", "over", "per"}
+    if expr.definite and expr.kind == "year" and idiom:
+        return False
+    if previous in {"in", "on"} and expr.kind in ("month", "date"):
+        i = span.start - 1
+        while i > 0 and doc[i].is_space:
+            i -= 1
+        return _previous_word(doc, i, 0) not in _speech_verbs()
+    return True
+
+
+@cache
+def _speech_verbs() -> frozenset[str]:
+    return frozenset(w.casefold() for w in metrics.lexicon().speech_verbs)
 
 
 def _ends_period(span: Span) -> bool:

@@ -50,6 +50,7 @@ class MetricLexicon(BaseModel):
     component_words: list[str]
     per_share_phrases: list[str]
     not_items: list[str]
+    speech_verbs: list[str]
     approximators: list[str]
 
     @model_validator(mode="after")
