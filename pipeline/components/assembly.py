@@ -525,7 +525,9 @@ class FactAssembler:
         counted = _item_noun(cand.span)
         if metric == "units_sold" and cand.unit == "count" and counted in self.not_items:
             return None
-        if metric in PER_SHARE and (q.kind != "money" or abs(cand.value) >= 1000):
+        if metric in PER_SHARE and not cand.change and (
+            q.kind != "money" or abs(cand.value) >= 1000
+        ):
             return None
         if metric == "headcount" and cand.value > 5_000_000:
             return None
@@ -666,10 +668,11 @@ def _segments(doc: Doc) -> list[Span]:
     """
     out: list[Span] = []
     text = doc.text
+    inside_values = {i for v in doc.spans[values.SPANS_KEY] for i in range(v.start, v.end)}
     for sent in doc.sents:
         start = sent.start
         for token in sent:
-            if token.i == start or not token.is_space:
+            if token.i == start or not token.is_space or token.i in inside_values:
                 continue
             if "\n" not in token.text:
                 # scraped lists run together with wide gaps: "as follows:  Fourth Quarter
