@@ -639,14 +639,15 @@ class FactAssembler:
 
 
 def _without_headline_repeats(text: str, facts: list[Fact]) -> list[Fact]:
-    """A headline restates the article's figures: keep a headline fact only when the body
-    does not state the same figure, so the body's fuller reading wins."""
+    """A headline restates the article's figures, loosely ("PROFIT 11.7 PCT" for a pretax
+    rise): keep a headline fact only when the body does not state the same amount, so the
+    body's fuller reading wins."""
     end = text.find("\n")
     if end < 0 or end > 250 or not text[end:].strip():
         return facts
-    body = {(f.metric, f.unit, round(f.value, 6)) for f in facts if f.char_start > end}
+    body = {(f.unit, round(abs(f.value), 6)) for f in facts if f.char_start > end}
     return [
-        f for f in facts if f.char_start > end or (f.metric, f.unit, round(f.value, 6)) not in body
+        f for f in facts if f.char_start > end or (f.unit, round(abs(f.value), 6)) not in body
     ]
 
 
@@ -684,19 +685,37 @@ def _segments(doc: Doc) -> list[Span]:
                     start = token.i + 1
                 continue
             line_before = text[doc[start].idx : token.idx]
-            if (
-                "\n\n" in token.text
-                or token.text.endswith("  ")
-                or doc[start].idx == 0
-                or _TABLE_ROW.search(line_before.rsplit("\n", 1)[-1])
-                or line_before.strip().isupper()
+            following = doc[token.i + 1].text if token.i + 1 < len(doc) else ""
+            continued = following[:1].islower()  # "Shr 20.9p,\n    a 22.3 pct rise"
+            if "\n\n" in token.text or (
+                not continued
+                and (
+                    token.text.endswith("  ")
+                    or doc[start].idx == 0
+                    or _TABLE_ROW.search(line_before.rsplit("\n", 1)[-1])
+                    or line_before.strip().isupper()
+                )
             ):
                 if token.i > start:
                     out.append(doc[start : token.i])
                 start = token.i + 1
         if start < sent.end:
             out.append(doc[start : sent.end])
-    return [seg for seg in out if seg.text.strip()]
+    merged: list[Span] = []
+    for seg in out:
+        if not seg.text.strip():
+            continue
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and previous.end == seg.start
+            and seg.text[:1].islower()
+            and previous.text.rstrip()[-1:] in {",", ";"}
+        ):  # the parser ended a sentence at a comma: "Shr 20.9p, | a 22.3 pct rise"
+            merged[-1] = doc[previous.start : seg.end]
+        else:
+            merged.append(seg)
+    return merged
 
 
 def _value_at(doc: Doc, i: int, *, conversions: bool = False) -> bool:
