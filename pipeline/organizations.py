@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Literal
 
 from pydantic import BaseModel, model_validator
 
 from .language_data import duplicates, load
 
-OrgKind = Literal["company", "unit"]
+OrgKind = Literal["company", "unit", "public"]
 Via = Literal["ner", "gazetteer", "ticker", "pattern", "coref"]
 
 
@@ -59,6 +60,8 @@ class OrganizationData(BaseModel):
     person_titles: list[str]
     honorifics: list[str]
     speech_verbs: list[str]
+    public_bodies: list[str]
+    public_body_heads: list[str]
 
     @model_validator(mode="after")
     def _aliases_unique(self) -> OrganizationData:
@@ -150,11 +153,27 @@ def word_set(field: str) -> frozenset[str]:
     return _folded_set(field)
 
 
+def is_public_body(name: str) -> bool:
+    """A government body, central bank, regulator, statistics office or political body: named
+    whole ("Office for National Statistics", "Fed") or by its head word, the last one or the one
+    before "of"/"for" ("Ministry of Finance", "EU Commission"; not "Party City")."""
+    if fold(name) in _folded_set("public_bodies"):
+        return True
+    words = [fold(w) for w in name.split()]
+    heads = _folded_set("public_body_heads")
+    if words and words[-1] in heads:
+        return True
+    return any(w in heads for w, nxt in pairwise(words) if nxt in {"of", "for"})
+
+
 def kind_of(name: str) -> tuple[OrgKind, str | None]:
-    """("unit", parent) for a listed business unit, else ("company", None)."""
+    """("unit", parent) for a listed business unit, ("public", None) for a public body, else
+    ("company", None)."""
     entry = lookup(name)
     if entry is not None and entry[1] == "unit":
         return "unit", entry[2]
+    if entry is None and is_public_body(name):
+        return "public", None
     return "company", None
 
 

@@ -18,6 +18,7 @@ from pipeline.organizations import (
     headline_case,
     is_news_outlet,
     is_not_organization,
+    is_public_body,
     match_key,
     strip_tickers,
 )
@@ -81,6 +82,41 @@ def test_photo_credits_name_an_outlet() -> None:
     assert not is_news_outlet("Royal Dutch/Shell")
 
 
+def test_public_bodies_by_name_and_head_word() -> None:
+    assert is_public_body("Office for National Statistics") and is_public_body("Fed")
+    assert is_public_body("Ministry of Finance") and is_public_body("Norwegian Statistics")
+    assert is_public_body("Competition and Markets Authority")
+    assert not is_public_body("Party City") and not is_public_body("Bank of Aland")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "Retail sales fell by 0.3% in May, figures from the Statistics Bureau showed.",
+            "0.3%",
+        ),
+        ("The Ministry of Trade said exports rose 4.1% in March.", "4.1%"),
+        ("Acme Corp sold more cars. The Federal Reserve said its reserves rose 2.2%.", "2.2%"),
+    ],
+)
+def test_public_bodies_are_never_subjects(nlp: Language, text: str, value: str) -> None:
+    """A government body's figure is macro data, not the figure of a company named nearby."""
+    subject = _subject_at(nlp(text), value)
+    assert subject is None
+
+
+@pytest.mark.slow
+def test_headline_phrase_run_into_a_name_is_cut(nlp: Language) -> None:
+    doc = nlp(
+        "Acme Inc. reported results. Strong Quarter Positions Acme for Dynamic Growth in "
+        "Europe. Acme said revenue rose."
+    )
+    names = [s._.org.name for s in doc.spans[component.SPANS_KEY] if s._.org.via != "coref"]
+    assert names == ["Acme", "Acme"]
+
+
 def test_match_key_drops_legal_forms_and_case() -> None:
     assert match_key("Vaahto Group Oyj") == match_key("VAAHTO") == "vaahto"
 
@@ -131,6 +167,12 @@ def test_expletive_it_is_not_a_mention(nlp: Language) -> None:
         ("Jane Doe, Chief Markets Commentator, looks at the week.", {"Markets Commentator"}),
         ("Long Ideas | Tech  Marimed Inc. reported results.", {"Tech"}),
         ("Sales fell, managing director Taro Yamada told reporters. Yamada said so.", {"Yamada"}),
+        (
+            "On Twitter, Sen. Maria Dellacroix-Whitby has attacked Northwind Motors over its pay, "
+            "and the party, prodded by Dellacroix-Whitby and her allies, wants change. "
+            "Dellacroix-Whitby to the contrary, Northwind is not earning record profits.",
+            {"Dellacroix-Whitby"},
+        ),
     ],
 )
 def test_headline_words_titles_and_people_are_not_organizations(

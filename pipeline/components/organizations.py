@@ -51,6 +51,12 @@ _MAX_NAME_TOKENS = 8
 _LEAD_SENTENCES = 3
 _LEAD_TOKENS = 80
 _TICKER_WEIGHT = 3
+_TITLED_PERSON_WEIGHT = 3
+_WRAP_WORDS = 3
+# A stock symbol after an exchange prefix: "(OTCQB:MRMD)" -> "MRMD".
+_SYMBOL = re.compile(r":\s*([A-Z][A-Z0-9.\-]*)")
+# Words that join a headline's phrase to a name the tagger runs together with it.
+_TAIL_WORDS = {"for", "in", "to", "with", "on", "at", "as"}
 _GLUED_AMOUNT = re.compile(r"[A-Z]{2,3}\d")
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _LOOKBACK_TOKENS = 120
@@ -77,15 +83,18 @@ class OrganizationAnnotator:
 
     def __call__(self, doc: Doc) -> Doc:
         tickers = _ticker_tokens(doc)
+        ticker_named = _ticker_mentions(doc)
         named = _resolve_overlaps(
             [
-                *_ticker_mentions(doc),
+                *ticker_named,
+                *_symbol_mentions(doc, ticker_named, tickers),
                 *_bracketed_mentions(doc),
                 *self._gazetteer_mentions(doc),
                 *_entity_mentions(doc, tickers),
             ]
         )
         named = _without_people(doc, named)
+        named = _without_tails(doc, named)
         named = _resolve_overlaps([*named, *_possessor_mentions(doc, named, tickers)])
         named = _resolve_overlaps([*named, *_people_named_companies(doc, named)])
         named = _confirmed_in_body(doc, named)
@@ -118,7 +127,28 @@ class OrganizationAnnotator:
             name = doc.vocab.strings[match_id]
             kind, parent = kind_of(name)
             found.append(_Candidate(start, end, OrgMention(name, kind, parent, "gazetteer")))
-        return found
+        return found + _wrapped_listed_names(doc)
+
+
+def _wrapped_listed_names(doc: Doc) -> list[_Candidate]:
+    """A listed name that a line break splits ("Shell\nTransport per share")."""
+    found = []
+    for brk in doc:
+        if not brk.is_space or "\n" not in brk.text or brk.i == 0:
+            continue
+        for before in range(1, _WRAP_WORDS + 1):
+            for after in range(_WRAP_WORDS, 0, -1):
+                start, end = brk.i - before, brk.i + 1 + after
+                if start < 0 or end > len(doc):
+                    continue
+                words = [t for t in doc[start:end] if t.i != brk.i]
+                if any(t.is_space for t in words):
+                    continue
+                listed = lookup(" ".join(t.text for t in words))
+                if listed is not None:
+                    mention = OrgMention(listed[0], listed[1], listed[2], "gazetteer")
+                    found.append(_Candidate(start, end, mention))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,19 +325,25 @@ def _capitalized_in(body: str, word: str) -> str:
 
 
 def _person_votes(doc: Doc) -> tuple[Counter[str], Counter[str]]:
-    """How often each name (and each surname) is tagged PERSON, and how often ORG."""
+    """How often each name (and each surname) is tagged PERSON, and how often ORG. A person
+    introduced by a title ("Rep. Jane Doe-Smith") counts several times: the tagger's later ORG
+    reading of the bare surname is a slip."""
     people: Counter[str] = Counter()
     orgs: Counter[str] = Counter()
+    honorifics = word_set("honorifics")
     for ent in doc.ents:
         words = [t for t in ent if not t.is_space and t.tag_ != "POS"]
         if not words:
             continue
+        full = "".join(t.text + t.whitespace_ for t in words).split()
         if ent.label_ == "PERSON":
-            people[fold(" ".join(t.text for t in words))] += 1
-            if len(words) > 1:
-                people[fold(words[-1].text)] += 1
+            titled = ent.start > 0 and fold(doc[ent.start - 1].text) in honorifics
+            weight = _TITLED_PERSON_WEIGHT if titled else 1
+            people[fold(" ".join(full))] += weight
+            if len(full) > 1:
+                people[fold(full[-1])] += weight
         elif ent.label_ == "ORG":
-            orgs[fold(" ".join(t.text for t in words))] += 1
+            orgs[fold(" ".join(full))] += 1
     return people, orgs
 
 
@@ -433,6 +469,44 @@ def _ticker_mentions(doc: Doc) -> list[_Candidate]:
     return found
 
 
+def _symbol_mentions(
+    doc: Doc, ticker_named: list[_Candidate], tickers: set[int]
+) -> list[_Candidate]:
+    """A stock symbol used on its own is the company it was given for: "Marimed Inc
+    (OTCQB:MRMD)" ... "MRMD reported" -> Marimed."""
+    names: dict[str, OrgMention] = {}
+    for match in ticker_pattern().finditer(doc.text):
+        ticker = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if ticker is None:
+            continue
+        owner = next((c for c in ticker_named if 0 <= ticker.start - c.end <= 2), None)
+        if owner is None:
+            continue
+        for symbol in _SYMBOL.findall(match.group()):
+            names.setdefault(symbol, owner.org)
+    return [
+        _Candidate(t.i, t.i + 1, names[t.text])
+        for t in doc
+        if t.text in names and t.i not in tickers
+    ]
+
+
+def _without_tails(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
+    """A name the tagger runs on into a headline's phrase ("Record Year Positions Acme for Bold
+    Growth") is cut back to the name the article uses on its own, when the longer one is never
+    repeated."""
+    counts = Counter(match_key(c.org.name) for c in named)
+    kept = []
+    for cand in named:
+        span = doc[cand.start : cand.end]
+        cut = next((t.i for t in span[1:] if t.lower_ in _TAIL_WORDS), None)
+        if cand.org.via == "ner" and cut is not None and counts[match_key(cand.org.name)] == 1:
+            heads = (_named(doc[start:cut], "ner") for start in range(cand.start, cut))
+            cand = next((h for h in heads if h is not None and counts[match_key(h.org.name)]), cand)
+        kept.append(cand)
+    return kept
+
+
 def _entity_mentions(doc: Doc, tickers: set[int]) -> list[_Candidate]:
     found = []
     for ent in doc.ents:
@@ -462,21 +536,30 @@ def _name_chunk(token: Token) -> Span:
 
 
 def _possessor_mentions(doc: Doc, named: list[_Candidate], tickers: set[int]) -> list[_Candidate]:
-    """A proper name owning a figure noun is a company ("Seppala 's sales")."""
+    """A proper name owning a figure noun is a company ("Seppala 's sales"), and so is a
+    possessive name that is itself the subject of a verb: a brand called "Jimmy Joe's" ("Jimmy
+    Joe's reported sales of ..."). A name that a figure modifies is a misparse of two sentences
+    run together ("... to £20m. Management admitted"), not a name."""
     taken = {i for span in named for i in range(span.start, span.end)} | tickers
     metric_nouns, company_heads = word_set("metric_nouns"), word_set("company_heads")
     legal_suffixes = word_set("legal_suffixes") - {"group", "company", "companies"}
+    people, orgs = _person_votes(doc)
     found = []
     for token in doc:
-        if token.pos_ != "PROPN" or token.i in taken:
+        if token.pos_ != "PROPN" or token.i in taken or _modified_by_figure(token):
             continue
-        words_ok = False
+        words_ok = described = False
         owns = token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "POS"
         if token.lower_ in legal_suffixes or any(
             c.dep_ == "appos" and c.lower_ in company_heads for c in token.children
         ):
             following = doc[token.i : token.i + 1]
-            words_ok = True
+            words_ok = described = True
+        elif owns and _acts(token):
+            brand = _possessive_brand(token, taken)
+            if brand is not None:
+                found.append(brand)
+            continue
         elif token.ent_type_ in {"PERSON", "GPE"}:
             continue
         elif owns:
@@ -506,10 +589,38 @@ def _possessor_mentions(doc: Doc, named: list[_Candidate], tickers: set[int]) ->
         chunk = _name_chunk(token)
         if not taken.isdisjoint(range(chunk.start, chunk.end)):
             continue
+        key = fold(chunk.text)
+        if not described and people[key] and people[key] >= orgs[key]:
+            continue
         span = _named(chunk, "pattern")
         if span is not None:
             found.append(span)
     return found
+
+
+def _modified_by_figure(token: Token) -> bool:
+    return any(t.like_num or t.is_currency for child in token.lefts for t in child.subtree)
+
+
+def _acts(token: Token) -> bool:
+    """The subject of a verb other than one of speaking."""
+    return (
+        token.dep_ in _SUBJECT_DEPS
+        and token.head.pos_ in {"VERB", "AUX"}
+        and token.head.lemma_ not in _speech()
+    )
+
+
+def _possessive_brand(token: Token, taken: set[int]) -> _Candidate | None:
+    """The name "X's" with its possessive ending kept: the brand is spelled so."""
+    chunk = _name_chunk(token)
+    if not taken.isdisjoint(range(chunk.start, chunk.end)):
+        return None
+    span = _named(chunk, "pattern")
+    if span is None:
+        return None
+    name = span.org.name + token.doc[token.i + 1].text
+    return _Candidate(span.start, token.i + 2, replace(span.org, name=name))
 
 
 def _described_companies(doc: Doc, named: list[_Candidate], tickers: set[int]) -> list[_Candidate]:
@@ -838,8 +949,15 @@ def subject_of(doc: Doc, start: int, end: int) -> OrgMention | None:
     hangs from ("ASMI, a company with 2.6 million USD net sales"), the possessor or "of" object
     of a noun on the way ("Sony's revenue", "its net profit"), or the subject of a governing
     verb. Else the nearest mention before the figure; else the organization the preceding
-    sentences of the block were about; else the article's headline or main company.
+    sentences of the block were about; else the article's headline or main company. A public
+    body found so ("figures from the Office for National Statistics showed") means the figure is
+    no company's: None.
     """
+    found = _subject(doc, start, end)
+    return None if found is None or found.kind == "public" else found
+
+
+def _subject(doc: Doc, start: int, end: int) -> OrgMention | None:
     mentions = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
     if not mentions or not 0 <= start < end <= len(doc):
         return None
