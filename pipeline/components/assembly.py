@@ -120,6 +120,10 @@ class FactAssembler:
         self.per_share = {w.casefold() for w in lex.per_share_phrases}
         self.not_items = {w.casefold() for w in lex.not_items}
         self.approximators = {w.casefold() for w in lex.approximators}
+        self.hypothetical = re.compile(
+            r"\b(?:" + "|".join(re.escape(m) for m in lex.hypothetical_markers) + r")\b",
+            re.IGNORECASE,
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -132,8 +136,10 @@ class FactAssembler:
         )
         facts: list[Fact] = []
         for segment in _segments(doc):
-            if hygiene.is_excluded(doc, segment.start_char) or hygiene.caption_sentence(
-                segment.text
+            if (
+                hygiene.is_excluded(doc, segment.start_char)
+                or hygiene.caption_sentence(segment.text)
+                or self.hypothetical.search(" ".join(segment.text.split()))
             ):
                 continue
             facts.extend(self._segment_facts(doc, segment, context))

@@ -51,6 +51,7 @@ class MetricLexicon(BaseModel):
     per_share_phrases: list[str]
     not_items: list[str]
     speech_verbs: list[str]
+    hypothetical_markers: list[str]
     approximators: list[str]
 
     @model_validator(mode="after")
