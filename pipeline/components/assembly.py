@@ -11,6 +11,7 @@ the current period from the headline and earlier sentences to sentences that sta
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
@@ -662,7 +663,7 @@ def periods_in_comparison(doc: Doc, span: Span) -> bool:
     return period_rules.comparison_context(window.text, span.start_char - window.start_char)
 
 
-def _within(seg: Span):  # type: ignore[no-untyped-def]
+def _within(seg: Span) -> Callable[[Span], bool]:
     return lambda s: seg.start <= s.start and s.end <= seg.end
 
 
