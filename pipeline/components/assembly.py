@@ -298,6 +298,12 @@ class FactAssembler:
     ) -> None:
         """Headlines, wire section lines ("Six mths") and figure-free sentences set the
         article's current period; comparatives and "last year" style mentions do not."""
+        named = [
+            o._.org.parent or o._.org.name
+            for o in doc.spans[organizations.SPANS_KEY]
+            if seg.start <= o.start < seg.end and o._.org is not None
+        ]
+        owner = named[0] if seg.start > 0 and named else None
         for span in period_spans:
             expr = span._.period
             if expr.kind == "date" or _looks_back(expr):
@@ -308,12 +314,6 @@ class FactAssembler:
                 continue
             if periods_in_comparison(doc, span):
                 continue
-            named = [
-                o._.org.parent or o._.org.name
-                for o in doc.spans[organizations.SPANS_KEY]
-                if seg.start <= o.start < seg.end and o._.org is not None
-            ]
-            owner = named[0] if seg.start > 0 and named else None
             calendar = _calendar(ctx, owner or ctx.salient)
             period = period_rules.resolve(
                 expr, calendar=calendar, published=ctx.published, reference=ctx.reference
