@@ -45,6 +45,7 @@ PERCENT_LEVEL = {"operating_margin", "market_share", "job_cuts"}
 PER_SHARE = {"eps", "dividend_per_share"}
 
 _TABLE_ROW = re.compile(r"\bvs\.?\s", re.IGNORECASE)
+_BOUNDS = {"more", "less", "fewer"}
 
 
 @Language.factory(NAME, assigns=["doc._.facts"], requires=["doc.spans"])
@@ -121,6 +122,10 @@ class FactAssembler:
         self.per_share = {w.casefold() for w in lex.per_share_phrases}
         self.not_items = {w.casefold() for w in lex.not_items}
         self.approximators = {w.casefold() for w in lex.approximators}
+        self.not_company_subjects = {
+            w.casefold() for w in (*lex.market_subjects, *lex.person_subjects)
+        }
+        self.stand_ins = {w.casefold() for w in lex.stand_in_subjects}
         self.hypothetical = re.compile(
             r"\b(?:" + "|".join(re.escape(m) for m in lex.hypothetical_markers) + r")\b",
             re.IGNORECASE,
@@ -328,6 +333,9 @@ class FactAssembler:
         self, doc: Doc, seg: Span, span: Span, cues: list[Span], ctx: Context
     ) -> Candidate | None:
         q: Quantity = span._.quantity
+        subject = _clause_subject(span)
+        if subject is not None and subject.lower_ in self.not_company_subjects:
+            return None  # "the stock drifted 15% lower", "when he was 23"
         unit = ctx.dollar if q.bare_dollar else q.unit
         cand = Candidate(span=span, quantity=q, value=q.value, unit=unit)
         cand.comparative, cand.revision = self._comparative(doc, seg, span)
@@ -386,6 +394,8 @@ class FactAssembler:
             word = token.lower_
             if word == "over" and steps == 0:
                 continue  # "over 35 %": at least, not a comparison
+            if word == "than" and steps == 0 and _previous_word(doc, i, seg.start) in _BOUNDS:
+                continue  # "more than 50%": a bound on the figure, not a comparison
             if word in self.comparative_markers:
                 window = doc[max(seg.start, i - 8) : span.start]
                 return True, any(t.lower_ in self.status_nouns for t in window)
@@ -408,10 +418,12 @@ class FactAssembler:
         if right:
             return min(right, key=lambda c: c.start)
         owner = self._of_owner(doc, span)
+        floor = self._own_subject_start(doc, span, usable)
         left = [
             c
             for c in usable
-            if c.end <= span.start
+            if floor <= c.start
+            and c.end <= span.start
             and not self._component_between(doc, c.end, span.start)
             and (owner is None or c.start <= owner < c.end)
         ]
@@ -421,6 +433,21 @@ class FactAssembler:
         if following and q.kind != "money":
             return min(following, key=lambda c: c.start)
         return None
+
+    def _own_subject_start(self, doc: Doc, span: Span, cues: list[Span]) -> int:
+        """Where a value's own clause begins when that clause names another subject than a
+        metric, an organization or a stand-in ("retail revenue rose 11.4%, and the average
+        order size is down 0.8%"): a cue before it belongs to another figure."""
+        subject = _clause_subject(span)
+        if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+            return 0
+        if subject.lower_ in self.stand_ins or subject.ent_type_:
+            return 0
+        if any(c.start <= subject.i < c.end for c in cues):
+            return 0
+        if any(o.start <= subject.i < o.end for o in doc.spans[organizations.SPANS_KEY]):
+            return 0
+        return subject.left_edge.i
 
     def _cue_is_whole(self, doc: Doc, cue: Span) -> bool:
         """Not a part of the figure ("domestic sales", "share of profits"), and a bare "net"
@@ -730,6 +757,27 @@ def _value_at(doc: Doc, i: int, *, conversions: bool = False) -> bool:
         if span.start <= i < span.end:
             return conversions or not span._.quantity.is_conversion
     return False
+
+
+def _clause_subject(span: Span) -> Token | None:
+    """The subject of the clause a value is an argument of: of the nearest verb above it,
+    or of the first of coordinated verbs ("the stock drifted 15% lower and traded at
+    $3.15"); None for a value inside a noun phrase."""
+    token = span.root
+    for _ in range(12):
+        if token.pos_ in ("VERB", "AUX") or token.head is token:
+            break
+        token = token.head
+        if token.pos_ in ("NOUN", "PROPN") and not span.start <= token.i < span.end:
+            return None  # inside a noun phrase ("the context of a $312 million loss")
+    for _ in range(3):
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            return subjects[0]
+        if token.dep_ != "conj" or token.head is token:
+            return None
+        token = token.head
+    return None
 
 
 def _direction_near(doc: Doc, seg: Span, span: Span) -> int | None:

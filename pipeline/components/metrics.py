@@ -53,6 +53,9 @@ class MetricLexicon(BaseModel):
     speech_verbs: list[str]
     hypothetical_markers: list[str]
     approximators: list[str]
+    market_subjects: list[str]
+    person_subjects: list[str]
+    stand_in_subjects: list[str]
 
     @model_validator(mode="after")
     def _no_duplicates(self) -> MetricLexicon:
