@@ -126,6 +126,12 @@ class FactAssembler:
             w.casefold() for w in (*lex.market_subjects, *lex.person_subjects)
         }
         self.stand_ins = {w.casefold() for w in lex.stand_in_subjects}
+        self.parties = re.compile(
+            r"\s*(?:to|from)\s+(?:an?\s+|the\s+)?(?:"
+            + "|".join(re.escape(p) for p in sorted(lex.partial_parties, key=len, reverse=True))
+            + r")\b",
+            re.IGNORECASE,
+        )
         self.hypothetical = re.compile(
             r"\b(?:" + "|".join(re.escape(m) for m in lex.hypothetical_markers) + r")\b",
             re.IGNORECASE,
@@ -410,7 +416,7 @@ class FactAssembler:
         self, doc: Doc, seg: Span, span: Span, cues: list[Span], q: Quantity
     ) -> Span | None:
         usable = [c for c in cues if self._cue_fits(c, q) and self._cue_is_whole(doc, c)]
-        if not usable:
+        if not usable or _glosses_a_noun(doc, span, cues):
             return None
         right = [
             c for c in usable if c.start >= span.end and self._links_to(doc, span.end, c.start)
@@ -450,12 +456,15 @@ class FactAssembler:
         return subject.left_edge.i
 
     def _cue_is_whole(self, doc: Doc, cue: Span) -> bool:
-        """Not a part of the figure ("domestic sales", "share of profits"), and a bare "net"
+        """Not a part of the figure ("domestic sales", "share of profits", "sales to related
+        parties"), and a bare "net"
         only as a wire label right before its value ("Net 17.3 mln", not "net equity")."""
         before = tuple(t.lower_ for t in doc[max(cue.start - 2, 0) : cue.start] if not t.is_space)
         for phrase in self.partitive:
             if before[-len(phrase) :] == phrase:
                 return False
+        if self.parties.match(doc[cue.end : cue.end + 8].text):
+            return False  # "sales to non-related parties": a part of the revenue
         if cue.text.casefold() == "net":
             following = [t for t in doc[cue.end : cue.end + 4] if not t.is_space]
             return bool(following) and (
@@ -780,10 +789,27 @@ def _clause_subject(span: Span) -> Token | None:
     return None
 
 
+def _glosses_a_noun(doc: Doc, span: Span, cues: list[Span]) -> bool:
+    """A value in parentheses right after a noun that is no metric is that noun's amount
+    ("restructuring charges (CA$612,000)"), not the figure of a cue further left."""
+    i = span.start - 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    if i < 1 or doc[i].text != "(":
+        return False
+    j = i - 1
+    while j >= 0 and doc[j].is_space:
+        j -= 1
+    noun = doc[j]
+    if noun.pos_ not in ("NOUN", "PROPN") or noun.ent_type_:
+        return False
+    return not any(c.start <= noun.i < c.end for c in cues)
+
+
 def _direction_near(doc: Doc, seg: Span, span: Span) -> int | None:
     """+1/-1 when a direction word governs a value: "rose 8 %", "a 6.4 pct increase",
     "down 65 pct", "eight pct lower", "increased by 24 percent", and the elided "and
-    total revenue by 3 percent"; not "rose to X" (a level)."""
+    total revenue by 3 percent"; not "rose to X" or "grew from X" (levels)."""
     changes = [c for c in doc.spans[metrics.CHANGES_KEY] if seg.start <= c.start < seg.end]
     i = span.start - 1
     while i > seg.start and (doc[i].is_space or doc[i].lower_ in {"than", "more", "less", "about"}):
@@ -793,8 +819,8 @@ def _direction_near(doc: Doc, seg: Span, span: Span) -> int | None:
         if change.end <= span.start:
             between = [t for t in doc[change.end : span.start] if not t.is_space]
             words = [t.lower_ for t in between if not t.is_punct]
-            if "to" in words or "at" in words:
-                continue
+            if {"to", "at", "from"} & set(words):
+                continue  # "rose to X", "grew from 51% to 58%": levels
             if len(between) <= 4 or (words[:1] == ["by"] and len(between) <= 8):
                 return int(change._.direction)
             if _only_period_words(between):

@@ -56,6 +56,8 @@ class MetricLexicon(BaseModel):
     market_subjects: list[str]
     person_subjects: list[str]
     stand_in_subjects: list[str]
+    ratio_phrases: list[str]
+    partial_parties: list[str]
 
     @model_validator(mode="after")
     def _no_duplicates(self) -> MetricLexicon:
@@ -103,8 +105,30 @@ class MetricAnnotator:
             self.labels[nlp.vocab.strings.add(key)] = (kind, value)
             self.matcher.add(key, [nlp.make_doc(phrase) for phrase in phrases])
         self.negative = {p.casefold() for p in lex.negative}
+        self.ratios = {" ".join(p.casefold().split()) for p in lex.ratio_phrases}
         if not self.labels:
             raise ConfigError("metrics.yaml defines no cues")
+
+    def _ratios(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """"gross profit as a percentage of revenue" is one cue, a margin: neither the gross
+        profit nor the revenue."""
+        out: list[Span] = []
+        skip: set[int] = set()
+        for index, span in enumerate(spans):
+            if index in skip:
+                continue
+            nxt = spans[index + 1] if index + 1 < len(spans) else None
+            between = doc[span.end : nxt.start].text.casefold() if nxt is not None else ""
+            metric = span._.metric.metric
+            if nxt is None or metric is None or " ".join(between.split()) not in self.ratios:
+                out.append(span)
+                continue
+            ratio = Span(doc, span.start, nxt.end, label=span.label)
+            stem = metric.removesuffix("_income").removesuffix("_profit")
+            ratio._.metric = MetricCue(f"{stem}_margin", False)
+            out.append(ratio)
+            skip.add(index + 1)
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         by_kind: dict[str, list[Span]] = {"metric": [], "direction": [], "cut": [], "status": []}
@@ -115,6 +139,7 @@ class MetricAnnotator:
         for span in metric_spans:
             _, metric = self.labels[span.label]
             span._.metric = MetricCue(metric or None, span.text.casefold() in self.negative)
+        metric_spans = self._ratios(doc, metric_spans)
         for span in by_kind["direction"]:
             span._.direction = 1 if self.labels[span.label][1] == "up" else -1
         for span in by_kind["status"]:
