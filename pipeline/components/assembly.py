@@ -126,6 +126,12 @@ class FactAssembler:
             w.casefold() for w in (*lex.market_subjects, *lex.person_subjects)
         }
         self.stand_ins = {w.casefold() for w in lex.stand_in_subjects}
+        self.bases = re.compile(
+            r"\b(?:"
+            + "|".join(re.escape(b) for b in sorted(lex.comparison_bases, key=len, reverse=True))
+            + r")(?!\w)",
+            re.IGNORECASE,
+        )
         self.parties = re.compile(
             r"\s*(?:to|from)\s+(?:an?\s+|the\s+)?(?:"
             + "|".join(re.escape(p) for p in sorted(lex.partial_parties, key=len, reverse=True))
@@ -205,6 +211,7 @@ class FactAssembler:
             and not r.cand.comparative
             and r.cand.period_expr is not None
             and not _looks_back(r.cand.period_expr._.period)
+            and r.cand.period_expr._.period.kind != "ytd"  # a running total beside the news
         ]
         if current and current[0].period is not None:
             ctx.set_reference(current[0].period, current[0].org.parent or current[0].org.name)
@@ -321,7 +328,7 @@ class FactAssembler:
                 continue
             if expr.offset is not None and expr.offset < 0:
                 continue
-            if expr.kind in ("month", "weeks"):
+            if expr.kind in ("month", "weeks", "ytd"):
                 continue
             if periods_in_comparison(doc, span):
                 continue
@@ -370,7 +377,7 @@ class FactAssembler:
         direction = _direction_near(doc, seg, span)
         if q.kind == "percent":
             if direction is None:
-                direction = _direction_after_cue(doc, cue)
+                direction = self._direction_after_cue(doc, cue)
             cand.change = direction is not None
         elif q.kind == "money" and direction is not None:
             cand.change = _is_absolute_change(doc, span)
@@ -516,17 +523,46 @@ class FactAssembler:
         return True
 
     def _links_to(self, doc: Doc, start: int, end: int) -> bool:
-        """Only linking words or conversions between a value and a cue on its right."""
+        """Only linking words, conversions or a comparison basis ("118% Year-Over-Year
+        Revenue Growth") between a value and a cue on its right."""
         if end - start > 8:
             return False
+        basis = self._basis_tokens(doc, start, end)
         for i in range(start, end):
             token = doc[i]
-            if token.lower_ in self.right_links or _value_at(doc, i, conversions=True):
+            if (
+                token.lower_ in self.right_links
+                or i in basis
+                or _value_at(doc, i, conversions=True)
+            ):
                 continue
             if token.pos_ == "ADJ" and i == end - 1:
                 continue
             return False
         return True
+
+    def _basis_tokens(self, doc: Doc, start: int, end: int) -> set[int]:
+        if start >= end:
+            return set()
+        span = doc[start:end]
+        inside: set[int] = set()
+        for match in self.bases.finditer(span.text):
+            words = span.char_span(match.start(), match.end(), alignment_mode="expand")
+            if words is not None:
+                inside.update(range(words.start, words.end))
+        return inside
+
+    def _direction_after_cue(self, doc: Doc, cue: Span) -> int | None:
+        """"net sales growth estimate", "sales decline", "Revenue Year-Over-Year Growth": a
+        direction noun right after the cue."""
+        for change in doc.spans[metrics.CHANGES_KEY]:
+            if change.start < cue.end or doc[change.start].pos_ not in ("NOUN", "PROPN"):
+                continue
+            if change.start == cue.end or self._basis_tokens(doc, cue.end, change.start) == set(
+                range(cue.end, change.start)
+            ):
+                return int(change._.direction)
+        return None
 
     def _final_metric(
         self, cand: Candidate, org: organizations.OrgMention, seg: Span
@@ -831,14 +867,6 @@ def _direction_near(doc: Doc, seg: Span, span: Span) -> int | None:
         before = [c for c in changes if c.end <= span.start]
         if before:
             return int(before[-1]._.direction)
-    return None
-
-
-def _direction_after_cue(doc: Doc, cue: Span) -> int | None:
-    """"net sales growth estimate", "sales decline": a direction noun right after the cue."""
-    for change in doc.spans[metrics.CHANGES_KEY]:
-        if change.start == cue.end and doc[change.start].pos_ == "NOUN":
-            return int(change._.direction)
     return None
 
 

@@ -58,6 +58,7 @@ class MetricLexicon(BaseModel):
     stand_in_subjects: list[str]
     ratio_phrases: list[str]
     partial_parties: list[str]
+    comparison_bases: list[str]
 
     @model_validator(mode="after")
     def _no_duplicates(self) -> MetricLexicon:
