@@ -132,6 +132,10 @@ class FactAssembler:
             + r")(?!\w)",
             re.IGNORECASE,
         )
+        self.habitual = re.compile(
+            r"\b(?:" + "|".join(re.escape(m) for m in lex.habitual_markers) + r")\b",
+            re.IGNORECASE,
+        )
         self.parties = re.compile(
             r"\s*(?:to|from)\s+(?:an?\s+|the\s+)?(?:"
             + "|".join(re.escape(p) for p in sorted(lex.partial_parties, key=len, reverse=True))
@@ -203,7 +207,8 @@ class FactAssembler:
             cand.metric = metric
             resolved.append(Resolved(cand, org))
         before = ctx.reference
-        self._resolve_periods(resolved, ctx, period_spans)
+        habitual = bool(self.habitual.search(" ".join(seg.text.split())))
+        self._resolve_periods(resolved, ctx, period_spans, inherit=not habitual)
         current = [
             r
             for r in resolved
@@ -258,14 +263,20 @@ class FactAssembler:
                 r.period = _shift_year(r.period, 1)
 
     def _resolve_periods(
-        self, resolved: list[Resolved], ctx: Context, period_spans: list[Span]
+        self,
+        resolved: list[Resolved],
+        ctx: Context,
+        period_spans: list[Span],
+        *,
+        inherit: bool = True,
     ) -> None:
         """Current figures first, then comparatives stepping back from them.
 
         A current figure with no period of its own next to a dated comparative is the year
         after it ("rose to EUR 31.1 mn from EUR 17.1 mn in 2004" is 2005); a comparative
         that revises a forecast or target ("from its previous forecast of 42 million")
-        covers the same period as the figure it revises.
+        covers the same period as the figure it revises. A typical rate ("each year")
+        does not `inherit` the article's period.
         """
         # "a $312 million loss last trimester and $350 million in the same period last
         # year": a current figure set against a year-ago one puts the sentence in
@@ -302,7 +313,7 @@ class FactAssembler:
             prior = _dated_comparative(r, resolved)
             if prior is not None:
                 r.period = _shift_year(prior, 1)
-            elif r.cand.period_expr is None:
+            elif r.cand.period_expr is None and inherit:
                 r.period = ctx.reference_for(r.org.name)
         for r in resolved:
             if not r.cand.comparative or r.cand.period_expr is not None:

@@ -59,6 +59,7 @@ class MetricLexicon(BaseModel):
     ratio_phrases: list[str]
     partial_parties: list[str]
     comparison_bases: list[str]
+    habitual_markers: list[str]
 
     @model_validator(mode="after")
     def _no_duplicates(self) -> MetricLexicon:
