@@ -489,13 +489,17 @@ def _is_conversion(first: Quantity, second: Quantity, text: str, g: _Grammar) ->
 
 
 def _shares_unit(first: Quantity, second: Quantity, text: str, g: _Grammar) -> bool:
-    """ "12 to 14 percent": a bare number joined to a figure with a unit or scale."""
+    """ "12 to 14 percent": a bare number joined to a figure with a unit or scale, when the
+    two numbers are of one size (not "increased 16 to 693 mln dlrs", "114,887 or four cts")."""
     if first.kind != "count" or first.scale != 1.0 or first.is_range:
         return False
     if second.kind == "count" and second.scale == 1.0:
         return False
     gap = text[first.char_end : second.char_start]
-    return len(gap) < 12 and _fold(gap) in g.range_between
+    if len(gap) >= 12 or _fold(gap) not in g.range_between:
+        return False
+    low, high = abs(first.value), abs(second.value / second.scale) if second.scale else 0.0
+    return low > 0 and high > 0 and max(low, high) <= 10 * min(low, high)
 
 
 def _with_unit_of(first: Quantity, second: Quantity) -> Quantity:

@@ -434,7 +434,7 @@ class FactAssembler:
         self, doc: Doc, seg: Span, span: Span, cues: list[Span], q: Quantity
     ) -> Span | None:
         usable = [c for c in cues if self._cue_fits(c, q) and self._cue_is_whole(doc, c)]
-        if not usable or _glosses_a_noun(doc, span, cues):
+        if not usable or _glosses_a_noun(doc, span, cues) or self._modifies_a_noun(doc, span, cues):
             return None
         right = [
             c for c in usable if c.start >= span.end and self._links_to(doc, span.end, c.start)
@@ -472,6 +472,24 @@ class FactAssembler:
         if any(o.start <= subject.i < o.end for o in doc.spans[organizations.SPANS_KEY]):
             return 0
         return subject.left_edge.i
+
+    def _modifies_a_noun(self, doc: Doc, span: Span, cues: list[Span]) -> bool:
+        """An amount that modifies a noun that is no metric is that noun's amount: "a 55 mln dlr
+        charge", "a $40bn buyback"; not "a 12% drop" (a change) or "9.9 million handsets"."""
+        if span._.quantity.kind not in ("money", "percent"):
+            return False
+        root = span.root
+        head = root.head
+        if root.dep_ not in ("nummod", "compound", "amod") or not 0 <= head.i - span.end <= 2:
+            return False
+        if head.pos_ != "NOUN" or head.ent_type_ or "\n" in doc[span.end - 1 : head.i].text:
+            return False
+        if _value_at(doc, head.i, conversions=True):
+            return False
+        covered = [*cues, *doc.spans[metrics.CHANGES_KEY], *doc.spans[periods.SPANS_KEY]]
+        if head.i in self._basis_tokens(doc, span.end, min(head.i + 8, len(doc))):
+            return False  # "by 18 percent year-on-year"
+        return not any(c.start <= head.i < c.end for c in covered)
 
     def _cue_is_whole(self, doc: Doc, cue: Span) -> bool:
         """Not a part of the figure ("domestic sales", "share of profits", "sales to related
