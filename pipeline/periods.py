@@ -238,6 +238,7 @@ def _patterns() -> dict[str, str]:
         "split": split,
         "sep": sep,
         "end_date": rf"(?:{date_md}|{date_dm}|{date_m})",
+        "dated": rf"(?:{date_md}|{date_dm}|(?P<em3>{month}){sep}(?P<ey3>{_YEAR}))",
     }
 
 
@@ -269,7 +270,13 @@ def _rules() -> tuple[_Rule, ...]:
         rf"|(?P<ord>{ordinal})[\s-]+(?:(?P<f1>{fiscal})[\s-]+)?(?P<qh>{quarter}|{half})"
         rf"|(?:(?P<f2>{fiscal})[\s-]+)?(?P<qh2>{quarter}|half[\s-]year)"
         rf"|(?:(?:the|its|this|a)\s+)?(?:(?P<urel>{rel})\s+)?(?:(?P<f3>{fiscal})(?:[\s-]+year)?"
-        rf"(?:\s+{y}{split}?)?|(?:full[\s-]|calendar\s+|twelve[\s-]month\s+)?year))"
+        rf"(?:\s+{y}{split}?)?|(?:full[\s-]|calendar\s+|twelve[\s-]month\s+)?year)"
+        rf"|(?:(?:the|its)\s+)?{_year_re('yp')}[\s-]+{fiscal}[\s-]+year)"
+    )
+    # "the 1986 fourth quarter", "last year's first half", "its 1986 nine months"
+    year_first = (
+        rf"(?:(?:the|its)\s+)?(?:{y}(?:['’]s)?"
+        rf"|(?P<yrel>{rel})\s+(?:{fiscal}\s+)?year['’]s)[\s-]+"
     )
     verb = r"(?P<verb>ended|ending|ends|to|through|until|runs\s+(?:until|to|through))"
     ended = rf"(?:the\s+)?{unit}{sep}(?:(?:that|which)\s+)?{verb}\s+(?:on\s+|in\s+)?{p['end_date']}"
@@ -279,6 +286,26 @@ def _rules() -> tuple[_Rule, ...]:
     return (
         _Rule(_c(ended), _build_ended),
         _Rule(re.compile(wire_ended, re.IGNORECASE), _build_ended),
+        _Rule(_c(rf"(?:the|its)\s+{p['dated']}[\s-]+{fiscal}[\s-]+year\b"), _build_ended),
+        _Rule(
+            _c(
+                rf"{year_first}(?:{fiscal}[\s-]+)?(?P<ord>{ordinal})[\s-]+(?:{fiscal}[\s-]+)?"
+                rf"(?P<qh>{quarter}|{half})"
+            ),
+            _build_ordinal,
+        ),
+        _Rule(
+            _c(rf"{year_first}(?:first\s+)?(?P<cnt>nine|9|six|6)[\s-]+(?:months?|mths?)\b"),
+            _build_months,
+        ),
+        _Rule(
+            _c(
+                rf"(?:the|its)\s+(?:{_year_re('ey')}\s+)?(?P<em>{month})"
+                rf"(?:{sep}(?P<ey2>{_YEAR}))?[\s-]+(?:{fiscal}[\s-]+)?(?P<qh>{quarter}|{half})"
+                rf"(?![\w-])(?:\s+(?:of\s+)?{_year_re('ey3')}|\s+(?P<yrel>{rel})\s+year\b)?"
+            ),
+            _build_month_named,
+        ),
         _Rule(
             _c(
                 rf"(?:the\s+)?(?P<ord>{ordinal})[\s-]+(?:(?P<f1>{fiscal})[\s-]+)?"
@@ -485,7 +512,7 @@ def _build_ended(m: re.Match[str]) -> PeriodExpr | None:
         if kind == "half" and index is not None and index > 2:
             return None
         return _expr(m, kind, index=index, fiscal=True, **fields)
-    y = _int(_g(m, "y"))
+    y = _int(_g(m, "y", "yp"))
     return _expr(
         m,
         "year",
@@ -528,6 +555,27 @@ def _build_ordinal(m: re.Match[str]) -> PeriodExpr | None:
     return _expr(m, kind, index=index, fiscal=True, **fields)
 
 
+def _build_month_named(m: re.Match[str]) -> PeriodExpr | None:
+    """ "the September quarter", "the June half": the quarter or half ending in that month."""
+    word = m.group("em")
+    if word.rstrip(".").casefold() in _words().ambiguous_months and word[0].islower():
+        return None
+    qh = m.group("qh").casefold()
+    if qh.endswith("s"):
+        return None
+    half = qh.startswith("half")
+    return _expr(
+        m,
+        "half" if half else "quarter",
+        fiscal=True,
+        length=6 if half else 3,
+        end_month=_month_no(word),
+        end_year=_int(_g(m, "ey", "ey2", "ey3")),
+        year_offset=_offset(_g(m, "yrel")),
+        end_past=True,
+    )
+
+
 def _build_q_short(m: re.Match[str]) -> PeriodExpr:
     letter = (_g(m, "pre", "post") or "Q").upper()
     index = int(_g(m, "n", "n2") or 0)
@@ -542,6 +590,7 @@ def _build_months(m: re.Match[str]) -> PeriodExpr | None:
     text = m.group(0).casefold()
     cnt = (_g(m, "cnt") or "nine").casefold()
     year = _int(_g(m, "y"))
+    year_offset = _offset(_g(m, "yrel"))
     n = 9 if "9m" in text else _words().counts[cnt]
     if "quarters" in text:
         if n not in (2, 3):
@@ -552,6 +601,9 @@ def _build_months(m: re.Match[str]) -> PeriodExpr | None:
     if n == 3:
         return None if year is None else _expr(m, "quarter", year=year, fiscal=True)
     bare = year is None and not text.startswith(("the", "first"))
+    if year_offset is not None:  # "last year's nine months": index 1 lets year_offset place it
+        kind = "nine_months" if n == 9 else "half"
+        return _expr(m, kind, index=1, year_offset=year_offset, fiscal=True)
     if n == 6:
         if bare and "mths" not in text:
             return None
@@ -868,7 +920,9 @@ def resolve(
     `comparison` whether the expression is the comparative of a figure ("from X in ...").
     Relative cues step from the publication date, except in a comparison, where they
     step back from the reference ("a $312 million loss last trimester" beside Q2 2012 is
-    Q1 2012), and for anaphors ("the year before", "a year earlier").
+    Q1 2012), and for anaphors ("the year before", "a year earlier"). A year cue in a
+    comparison beside a shorter reference ("from $4 mln in the prior year" after a fourth
+    quarter) means the same period a year back, as wire stories use it.
     """
     cal = calendar
     if expr.calendar or (expr.kind == "year" and expr.year is not None and not expr.fiscal):
@@ -923,10 +977,10 @@ def _resolve_offset(
     if reference is not None and expr.offset != 0:
         if reference.granularity == kind and (comparison or expr.anaphoric):
             return _step(reference, kind, expr.offset, cal)
-        if kind == "year" and expr.anaphoric:
-            return _step(_containing(reference.end, kind, cal), kind, expr.offset, cal)
         if kind == "year" and comparison and reference.granularity in _SPAN:
             return _shift_years(reference, expr.offset, cal)
+        if kind == "year" and expr.anaphoric:
+            return _step(_containing(reference.end, kind, cal), kind, expr.offset, cal)
     if published is None:
         if reference is None:
             return None
@@ -1030,6 +1084,13 @@ def _resolve_ending(
             end = options[0] if cal.naming == "end" or cal.is_calendar_year else options[1]
     elif expr.year_end is not None:
         end = _month_end(expr.year_end, expr.end_month)
+    elif expr.year_offset is not None:  # "the September quarter last year"
+        anchor = published or (reference.end if reference is not None else None)
+        if anchor is None:
+            return None
+        end = _month_end(anchor.year + expr.year_offset, expr.end_month)
+        if expr.end_day:
+            end = _clamped(end.year, end.month, expr.end_day)
     else:
         around = reference.end if reference is not None else None
         picked = _pick_day(

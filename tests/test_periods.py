@@ -57,7 +57,15 @@ def test_golden_period(case: dict[str, Any]) -> None:
     expr = _only(text, case["span"])
     assert text[expr.char_start : expr.char_end] == expr.text
     calendar = stated_calendar(text, published=published) or _calendar(case.get("calendar"))
-    period = resolve(expr, calendar=calendar, published=published)
+    ref = case.get("reference")
+    reference = _ref("ref", ref["start"], ref["end"], ref["granularity"]) if ref else None
+    period = resolve(
+        expr,
+        calendar=calendar,
+        published=published,
+        reference=reference,
+        comparison=case.get("comparison", False),
+    )
     assert period is not None
     assert (period.start, period.end) == (
         _d(case["expected"]["start"]),
@@ -135,6 +143,45 @@ def test_last_year_in_comparison_with_quarter_reference_is_same_quarter_a_year_b
         expr, calendar=CALENDAR_YEAR, published=date(2016, 10, 20), reference=q3, comparison=True
     )
     assert prior is not None and (prior.start, prior.end) == (date(2015, 7, 1), date(2015, 9, 30))
+
+
+@pytest.mark.parametrize(
+    ("surface", "plain_year"),
+    [
+        ("the prior year", 1985),
+        ("a year earlier", None),
+        ("last year", 1986),
+        ("the previous year", 1985),
+    ],
+)
+def test_year_cue_in_comparison_shifts_shorter_reference(
+    surface: str, plain_year: int | None
+) -> None:
+    text = f"Net was 3 mln dlrs in the period, up from 2 mln dlrs {surface}."
+    expr = _only(text, surface)
+    assert comparison_context(text, expr.char_start)
+    shifted = {
+        ("1986-10-01", "1986-12-31", "quarter"): (date(1985, 10, 1), date(1985, 12, 31)),
+        ("1986-07-01", "1986-12-31", "half"): (date(1985, 7, 1), date(1985, 12, 31)),
+        ("1986-01-01", "1986-09-30", "nine_months"): (date(1985, 1, 1), date(1985, 9, 30)),
+    }
+    for (start, end, granularity), expected in shifted.items():
+        reference = _ref(granularity, start, end, granularity)
+        prior = resolve(
+            expr,
+            calendar=CALENDAR_YEAR,
+            published=date(1987, 3, 2),
+            reference=reference,
+            comparison=True,
+        )
+        assert prior is not None and (prior.start, prior.end) == expected, granularity
+    if plain_year is None:
+        return
+    # Outside a comparison the cue keeps naming a whole year.
+    q4 = _ref("1986-Q4", "1986-10-01", "1986-12-31", "quarter")
+    plain = resolve(expr, calendar=CALENDAR_YEAR, published=date(1987, 3, 2), reference=q4)
+    assert plain is not None
+    assert (plain.start, plain.end) == (date(plain_year, 1, 1), date(plain_year, 12, 31))
 
 
 def test_wire_brief_sections_follow_the_reference_quarter() -> None:
