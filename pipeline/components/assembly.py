@@ -136,6 +136,7 @@ class FactAssembler:
             r"\b(?:" + "|".join(re.escape(m) for m in lex.habitual_markers) + r")\b",
             re.IGNORECASE,
         )
+        self.uninherited = set(lex.uninherited_metrics)
         self.parties = re.compile(
             r"\s*(?:to|from)\s+(?:an?\s+|the\s+)?(?:"
             + "|".join(re.escape(p) for p in sorted(lex.partial_parties, key=len, reverse=True))
@@ -186,9 +187,16 @@ class FactAssembler:
         if not value_spans:
             self._update_reference(doc, period_spans, ctx, seg)
             return []
-        candidates = [
-            c for c in (self._candidate(doc, seg, s, cues, ctx) for s in value_spans) if c
-        ]
+        read = [self._candidate(doc, seg, s, cues, ctx) for s in value_spans]
+        for index in range(1, len(read)):
+            earlier, later = read[index - 1], read[index]
+            if later is None or not _restates(doc, value_spans[index - 1], later.span):
+                continue
+            if earlier is None:  # "a loss it excludes of 319,055 dlrs, or 16 cts a share"
+                read[index] = None
+            else:  # "compared with $18.0 billion, or $3.06 a share"
+                later.comparative = earlier.comparative
+        candidates = [c for c in read if c is not None]
         self._assign_periods(doc, candidates, period_spans)
         resolved: list[Resolved] = []
         for cand in candidates:
@@ -313,7 +321,11 @@ class FactAssembler:
             prior = _dated_comparative(r, resolved)
             if prior is not None:
                 r.period = _shift_year(prior, 1)
-            elif r.cand.period_expr is None and inherit:
+            elif (
+                r.cand.period_expr is None
+                and inherit
+                and (r.cand.metric or "").removesuffix("_change") not in self.uninherited
+            ):
                 r.period = ctx.reference_for(r.org.name)
         for r in resolved:
             if not r.cand.comparative or r.cand.period_expr is not None:
@@ -447,6 +459,7 @@ class FactAssembler:
             c
             for c in usable
             if floor <= c.start
+            and c.text.casefold() not in self.per_share  # "a share" names the value before it
             and c.end <= span.start
             and not self._component_between(doc, c.end, span.start)
             and (owner is None or c.start <= owner < c.end)
@@ -499,6 +512,8 @@ class FactAssembler:
         for phrase in self.partitive:
             if before[-len(phrase) :] == phrase:
                 return False
+        if before and before[-1] in self.component_words:
+            return False  # "earnings exclude loss from discontinued operations of ..."
         if self.parties.match(doc[cue.end : cue.end + 8].text):
             return False  # "sales to non-related parties": a part of the revenue
         if cue.text.casefold() == "net":
@@ -833,6 +848,12 @@ def _value_at(doc: Doc, i: int, *, conversions: bool = False) -> bool:
     return False
 
 
+def _restates(doc: Doc, first: Span, second: Span) -> bool:
+    """ "X, or Y a share": the second value restates the first per share."""
+    between = [t.lower_ for t in doc[first.end : second.start] if not t.is_space]
+    return between in (["or"], [",", "or"])
+
+
 def _clause_subject(span: Span) -> Token | None:
     """The subject of the clause a value is an argument of: of the nearest verb above it,
     or of the first of coordinated verbs ("the stock drifted 15% lower and traded at
@@ -979,7 +1000,11 @@ def _looks_back(expr: period_rules.PeriodExpr) -> bool:
     return bool(
         expr.same_period
         or expr.anaphoric
-        or (expr.year_offset is not None and expr.year_offset < 0 and expr.index is not None)
+        or (
+            expr.year_offset is not None
+            and expr.year_offset < 0
+            and (expr.index is not None or expr.end_month is not None)
+        )
     )
 
 
@@ -1010,12 +1035,29 @@ def _is_figure_period(span: Span) -> bool:
     idiom = previous in {"on", "over", "per"}
     if expr.definite and expr.kind == "year" and idiom:
         return False
+    if previous == "in" and _previous_word(doc, _index_before(doc, span.start), 0) in (
+        _event_verbs()
+    ):
+        return False  # "Founded in 1977"
     if previous in {"in", "on"} and expr.kind in ("month", "date"):
         i = span.start - 1
         while i > 0 and doc[i].is_space:
             i -= 1
         return _previous_word(doc, i, 0) not in _speech_verbs()
     return True
+
+
+def _index_before(doc: Doc, i: int) -> int:
+    """The index of the first non-space token before token `i`."""
+    j = i - 1
+    while j > 0 and doc[j].is_space:
+        j -= 1
+    return max(j, 0)
+
+
+@cache
+def _event_verbs() -> frozenset[str]:
+    return frozenset(w.casefold() for w in metrics.lexicon().event_verbs)
 
 
 @cache

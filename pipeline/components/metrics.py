@@ -60,6 +60,8 @@ class MetricLexicon(BaseModel):
     partial_parties: list[str]
     comparison_bases: list[str]
     habitual_markers: list[str]
+    uninherited_metrics: list[str]
+    event_verbs: list[str]
 
     @model_validator(mode="after")
     def _no_duplicates(self) -> MetricLexicon:
