@@ -189,13 +189,13 @@ class FactAssembler:
             return []
         read = [self._candidate(doc, seg, s, cues, ctx) for s in value_spans]
         for index in range(1, len(read)):
-            earlier, later = read[index - 1], read[index]
-            if later is None or not _restates(doc, value_spans[index - 1], later.span):
+            figure, restated = read[index - 1], read[index]
+            if restated is None or not _restates(doc, value_spans[index - 1], restated.span):
                 continue
-            if earlier is None:  # "a loss it excludes of 319,055 dlrs, or 16 cts a share"
+            if figure is None:  # "a loss it excludes of 319,055 dlrs, or 16 cts a share"
                 read[index] = None
             else:  # "compared with $18.0 billion, or $3.06 a share"
-                later.comparative = earlier.comparative
+                restated.comparative = figure.comparative
         candidates = [c for c in read if c is not None]
         self._assign_periods(doc, candidates, period_spans)
         resolved: list[Resolved] = []
