@@ -63,6 +63,7 @@ class Context:
     default_currency: str | None = None
     dollar: str = "USD"
     salient: str | None = None
+    dividend_story: bool = False
 
     reference_entity: str | None = None
 
@@ -137,6 +138,7 @@ class FactAssembler:
             re.IGNORECASE,
         )
         self.uninherited = set(lex.uninherited_metrics)
+        self.declarations = {w.casefold() for w in lex.declaration_words}
         self.parties = re.compile(
             r"\s*(?:to|from)\s+(?:an?\s+|the\s+)?(?:"
             + "|".join(re.escape(p) for p in sorted(lex.partial_parties, key=len, reverse=True))
@@ -156,6 +158,7 @@ class FactAssembler:
             default_currency=_dominant_currency(doc),
             dollar=_stated_dollar(doc),
             salient=_salient_name(doc),
+            dividend_story=_dividend_headline(doc),
         )
         facts: list[Fact] = []
         for segment in _segments(doc):
@@ -209,6 +212,8 @@ class FactAssembler:
                 cand.change = cand.change and cand.metric is not None
                 if cand.metric is not None:
                     cand.metric = cand.metric.removesuffix("_change")
+            if ctx.dividend_story and cand.metric == "eps":
+                cand.metric = "dividend_per_share"  # "QTLY DIVIDEND / Shr 32 cts vs 32 cts prior"
             metric = self._final_metric(cand, org, seg)
             if metric is None:
                 continue
@@ -230,6 +235,10 @@ class FactAssembler:
             ctx.set_reference(current[0].period, current[0].org.parent or current[0].org.name)
         else:
             self._update_reference(doc, period_spans, ctx, seg)
+        if any(t.lower_ in self.declarations for t in seg):
+            for r in resolved:
+                if r.cand.metric == "dividend_per_share" and not _definite_period(r.cand):
+                    r.period = None  # a declared dividend rate
         self._assign_statuses(doc, seg, resolved, ctx.published, before)
         facts = [self._fact(doc, seg, r) for r in resolved]
         for index, fact in enumerate(facts):
@@ -846,6 +855,24 @@ def _value_at(doc: Doc, i: int, *, conversions: bool = False) -> bool:
         if span.start <= i < span.end:
             return conversions or not span._.quantity.is_conversion
     return False
+
+
+def _dividend_headline(doc: Doc) -> bool:
+    """A wire headline that announces a dividend and no results ("K MART SETS QTLY
+    DIVIDEND"): its "Shr" line is the dividend per share."""
+    end = doc.text.find("\n")
+    if end <= 0:
+        return False
+    found = {
+        c._.metric.metric for c in doc.spans[metrics.SPANS_KEY] if c.end_char <= end
+    }
+    return found == {"dividend_per_share"}
+
+
+def _definite_period(cand: Candidate) -> bool:
+    """Whether the figure names a dated period of its own ("for 1986", "fiscal 2007")."""
+    expr = cand.period_expr
+    return expr is not None and expr._.period.year is not None
 
 
 def _restates(doc: Doc, first: Span, second: Span) -> bool:

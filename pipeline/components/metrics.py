@@ -62,6 +62,7 @@ class MetricLexicon(BaseModel):
     habitual_markers: list[str]
     uninherited_metrics: list[str]
     event_verbs: list[str]
+    declaration_words: list[str]
 
     @model_validator(mode="after")
     def _no_duplicates(self) -> MetricLexicon:
