@@ -86,6 +86,8 @@ class ValueData(BaseModel):
     conversion_cues: list[str]
     months: list[str]
     durations_after: list[str]
+    bare_currency_words: dict[str, list[str]]
+    dollar_places: dict[str, list[str]]
 
     @model_validator(mode="after")
     def _forms_unique(self) -> ValueData:
@@ -129,6 +131,29 @@ class _Grammar:
     months: frozenset[str]
     month_after: re.Pattern[str]
     duration_after: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyContext:
+    """What an article's surroundings say about an unqualified currency word.
+
+    `bare_words` maps a word that several currencies share ("francs") to those currencies,
+    so the one the article names in full ("Swiss francs") can stand for it; `dollar_places`
+    maps a dollar currency to the places whose dateline or company name makes a bare "$"
+    that dollar ("SYDNEY, Aug 17", "Ford Motor Co of Canada").
+    """
+
+    bare_words: dict[str, tuple[str, ...]]
+    dollar_places: dict[str, tuple[str, ...]]
+
+
+@cache
+def currency_context() -> CurrencyContext:
+    data = load("values.yaml", ValueData)
+    return CurrencyContext(
+        bare_words={_fold(w): tuple(codes) for w, codes in data.bare_currency_words.items()},
+        dollar_places={code: tuple(places) for code, places in data.dollar_places.items()},
+    )
 
 
 def _alternation(forms: Iterable[str]) -> str:

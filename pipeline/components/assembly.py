@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .. import periods as period_rules
+from .. import quantities
 from ..facts import Fact, Status
 from ..quantities import Quantity
 from . import hygiene, metrics, organizations, periods, values
@@ -64,6 +65,7 @@ class Context:
     dollar: str = "USD"
     salient: str | None = None
     dividend_story: bool = False
+    bare_currencies: dict[str, str] = field(default_factory=dict)
 
     reference_entity: str | None = None
 
@@ -156,8 +158,9 @@ class FactAssembler:
             published=doc._.published,
             stated_calendar=period_rules.stated_calendar(text, published=doc._.published),
             default_currency=_dominant_currency(doc),
-            dollar=_stated_dollar(doc),
+            dollar=_stated_dollar(doc, _salient_name(doc)),
             salient=_salient_name(doc),
+            bare_currencies=_bare_currencies(doc),
             dividend_story=_dividend_headline(doc),
         )
         facts: list[Fact] = []
@@ -382,6 +385,7 @@ class FactAssembler:
         if subject is not None and subject.lower_ in self.not_company_subjects:
             return None  # "the stock drifted 15% lower", "when he was 23"
         unit = ctx.dollar if q.bare_dollar else q.unit
+        unit = ctx.bare_currencies.get(_currency_word(q.text), unit)
         cand = Candidate(span=span, quantity=q, value=q.value, unit=unit)
         cand.comparative, cand.revision = self._comparative(doc, seg, span)
         cue = self._cue_for(doc, seg, span, cues, q)
@@ -421,7 +425,7 @@ class FactAssembler:
         if bare and (cand.metric in MONEY_ONLY or cand.metric is None) and (
             q.scale >= 1000 or _TABLE_ROW.search(seg.text)
         ):
-            cand.unit = _sibling_currency(doc, seg, span) or ctx.default_currency or "USD"
+            cand.unit = _sibling_currency(doc, seg, span, ctx) or ctx.default_currency or "USD"
             cand.notes.append("currency inherited")
         if negative and not cand.change:
             cand.value = -abs(cand.value)
@@ -987,7 +991,7 @@ def _count_noun_after(span: Span) -> bool:
     return span.end < len(doc) and doc[span.end].pos_ == "NOUN"
 
 
-def _sibling_currency(doc: Doc, seg: Span, span: Span) -> str | None:
+def _sibling_currency(doc: Doc, seg: Span, span: Span, ctx: Context) -> str | None:
     best: tuple[int, str] | None = None
     for other in doc.spans[values.SPANS_KEY]:
         q = other._.quantity
@@ -995,7 +999,8 @@ def _sibling_currency(doc: Doc, seg: Span, span: Span) -> str | None:
             continue
         distance = abs(other.start - span.start)
         if best is None or distance < best[0]:
-            best = (distance, q.unit)
+            unit = ctx.dollar if q.bare_dollar else q.unit
+            best = (distance, ctx.bare_currencies.get(_currency_word(q.text), unit))
     return best[1] if best else None
 
 
@@ -1035,15 +1040,60 @@ def _looks_back(expr: period_rules.PeriodExpr) -> bool:
     )
 
 
-def _stated_dollar(doc: Doc) -> str:
+def _stated_dollar(doc: Doc, salient: str | None) -> str:
     """What a bare "$" or "dlrs" means in this article: a dollar currency the article
-    names explicitly ("CA$139,000", "Canadian dlrs"), else the US dollar."""
+    names explicitly ("CA$139,000", "Canadian dlrs"); else, unless US dollars are named, the
+    dollar of the dateline's or the main company's country ("SYDNEY, Aug 17 -", "Ford Motor
+    Co of Canada"); else the US dollar."""
     counts: dict[str, int] = {}
+    us_named = False
     for span in doc.spans[values.SPANS_KEY]:
         q = span._.quantity
-        if q.kind == "money" and not q.bare_dollar and q.unit.endswith("D") and q.unit != "USD":
+        if q.kind != "money" or q.bare_dollar or not q.unit.endswith("D"):
+            continue
+        if q.unit == "USD":
+            us_named = True
+        else:
             counts[q.unit] = counts.get(q.unit, 0) + 1
-    return max(counts, key=lambda k: counts[k]) if counts else "USD"
+    if counts:
+        return max(counts, key=lambda k: counts[k])
+    if us_named:
+        return "USD"
+    lead = doc.text[:300]
+    for code, places in quantities.currency_context().dollar_places.items():
+        names = "|".join(re.escape(p) for p in places)
+        if salient and re.search(rf"\b(?:{names})\b", salient):
+            return code
+        dateline = rf"(?:^|\n)\s*(?:{names})\b[^\n]{{0,30}}?(?:\(Reuters\)\s*)?[-\u2013\u2014]"
+        if re.search(dateline, lead, re.IGNORECASE):
+            return code
+    return "USD"
+
+
+def _bare_currencies(doc: Doc) -> dict[str, str]:
+    """The currency each shared word ("francs") stands for here: the family member the
+    article names in full, when it names one."""
+    shared = quantities.currency_context().bare_words
+    votes: dict[str, dict[str, int]] = {}
+    for span in doc.spans[values.SPANS_KEY]:
+        q = span._.quantity
+        if q.kind != "money":
+            continue
+        word = _currency_word(q.text)
+        for bare, codes in shared.items():
+            if q.unit in codes and word != bare:
+                votes.setdefault(bare, {}).setdefault(q.unit, 0)
+                votes[bare][q.unit] += 1
+    return {bare: max(v, key=lambda k: v[k]) for bare, v in votes.items()}
+
+
+def _currency_word(text: str) -> str:
+    """The currency word of a money figure when nothing qualifies it: "3.3 billion francs"
+    gives "francs", "239 mln Swiss francs" gives ""."""
+    words = text.split()
+    if not words or (len(words) > 1 and words[-2][:1].isupper() and not words[-2].isupper()):
+        return ""
+    return words[-1].casefold()
 
 
 def _has_cut_verb(seg: Span) -> bool:
