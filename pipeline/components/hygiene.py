@@ -9,9 +9,10 @@ Patterns are language data in configs/hygiene.yaml.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -25,14 +26,21 @@ if not Doc.has_extension("excluded_chars"):
 
 
 class HygieneRules(BaseModel):
+    """configs/hygiene.yaml: what each pattern list means is written there."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     tail_starts: list[str]
+    comment_markers: list[str]
+    comment_run_window: int = Field(ge=1)
     list_starts: list[str]
+    list_items: list[str]
     lines: list[str]
     sentences: list[str]
 
-    @field_validator("tail_starts", "list_starts", "lines", "sentences")
+    @field_validator(
+        "tail_starts", "comment_markers", "list_starts", "list_items", "lines", "sentences"
+    )
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         for pattern in patterns:
@@ -40,42 +48,87 @@ class HygieneRules(BaseModel):
         return patterns
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """The pattern lists compiled once, each joined into one case-insensitive regex."""
+
+    tail: re.Pattern[str]
+    comment: re.Pattern[str]
+    comment_run_window: int
+    list_start: re.Pattern[str]
+    list_item: re.Pattern[str]
+    line: re.Pattern[str]
+    sentence: re.Pattern[str]
+
+
 @cache
-def _compiled() -> tuple[re.Pattern[str], ...]:
+def _compiled() -> _Rules:
     rules = load("hygiene.yaml", HygieneRules)
 
     def join(patterns: list[str]) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.IGNORECASE)
 
-    return join(rules.tail_starts), join(rules.list_starts), join(rules.lines), join(
-        rules.sentences
+    return _Rules(
+        tail=join(rules.tail_starts),
+        comment=join(rules.comment_markers),
+        comment_run_window=rules.comment_run_window,
+        list_start=join(rules.list_starts),
+        list_item=join(rules.list_items),
+        line=join(rules.lines),
+        sentence=join(rules.sentences),
     )
+
+
+def _tail_start(bodies: list[str], rules: _Rules) -> int:
+    """Index of the first line of the below-the-article block, or len(bodies) if none.
+
+    A header ("Comments (3)") starts it at once; comment markers ("Name · 2 hours ago") only
+    as a run, since a single one may be the article's own byline or timestamp.
+    """
+    last_marker: int | None = None  # position among non-blank lines
+    marker_line = 0
+    seen = 0
+    for index, body in enumerate(bodies):
+        if not body.strip():
+            continue
+        if rules.tail.search(body):
+            return index
+        if rules.comment.search(body):
+            if last_marker is not None and seen - last_marker <= rules.comment_run_window:
+                return marker_line
+            last_marker, marker_line = seen, index
+        seen += 1
+    return len(bodies)
 
 
 def excluded_ranges(text: str) -> list[tuple[int, int]]:
     """Character ranges of non-article lines: tails, link lists and single junk lines."""
-    tail, list_start, single, _ = _compiled()
+    rules = _compiled()
+    lines = text.splitlines(keepends=True)
+    bodies = [line.rstrip("\r\n") for line in lines]
+    tail = _tail_start(bodies, rules)
     ranges: list[tuple[int, int]] = []
     offset = 0
     in_list = False
-    for line in text.splitlines(keepends=True):
+    for index, (line, body) in enumerate(zip(lines, bodies, strict=True)):
         start, end = offset, offset + len(line)
         offset = end
-        body = line.rstrip("\r\n")
-        if tail.search(body):
+        if index == tail:
             ranges.append((start, len(text)))
             break
-        if in_list and not body.strip():
-            in_list = False
-        if list_start.search(body):
+        if not body.strip():
+            continue
+        if rules.list_start.search(body):
             in_list = True
-        if in_list or (body.strip() and single.search(body)):
+        elif in_list and not rules.list_item.search(body):
+            in_list = False
+        if in_list or rules.line.search(body):
             ranges.append((start, end))
     return ranges
 
 
 def caption_sentence(text: str) -> bool:
-    return bool(_compiled()[3].search(text))
+    return bool(_compiled().sentence.search(text))
 
 
 @Language.factory(NAME, assigns=["doc.spans"])
