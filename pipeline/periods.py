@@ -283,9 +283,14 @@ def _rules() -> tuple[_Rule, ...]:
     wire_ended = (
         rf"(?P<ord>{ordinal})\s+(?P<qh>qtr|quarter)\s+(?P<em>{month})\s*(?P<ed>\d{{1,2}})\b"
     )
+    wire_year = (
+        rf"\b(?:fiscal\s+)?(?:year|yr)\s+(?P<em>{month})\s*(?P<ed>\d{{1,2}})\b"
+        r"(?!\s*,?\s*\d)"
+    )
     return (
         _Rule(_c(ended), _build_ended),
         _Rule(re.compile(wire_ended, re.IGNORECASE), _build_ended),
+        _Rule(_c(wire_year), _build_ended),  # a wire headline's "YEAR NOV 30 LOSS"
         _Rule(_c(rf"(?:the|its)\s+{p['dated']}[\s-]+{fiscal}[\s-]+year\b"), _build_ended),
         _Rule(
             _c(
