@@ -262,7 +262,7 @@ def _rules() -> tuple[_Rule, ...]:
     y = year
     of_year = (
         rf"(?:\s+(?:of\s+|in\s+)?(?:the\s+)?(?:(?P<fy2>{fiscal}|calendar)(?:\s+year)?\s+|FY\s*'?)?"
-        rf"{y}|\s+of\s+(?:the\s+)?(?P<yrel>{rel})\s+(?:{fiscal}\s+)?year\b"
+        rf"{y}(?:[-/\u2013](?P<osplit>\d{{2}})(?![\d%/-]))?|\s+of\s+(?:the\s+)?(?P<yrel>{rel})\s+(?:{fiscal}\s+)?year\b"
         rf"|\s+(?P<yrel2>last|this|next)\s+year\b|\s+of\s+the\s+(?:{fiscal}\s+)?year\b)?"
     )
     unit = (
@@ -416,6 +416,7 @@ def _rules() -> tuple[_Rule, ...]:
         _Rule(
             _c(
                 rf"(?:\b(?:full[\s-]year|calendar(?:\s+year)?|year)\s+)?{y}"
+                r"(?:[-/\u2013](?P<ysplit>\d{2})(?![\d%/-]))?"
                 rf"(?:\s+(?:full[\s-])?year\b)?"
             ),
             _build_year,
@@ -533,6 +534,7 @@ def _year_fields(m: re.Match[str]) -> dict[str, object]:
     y = _int(_g(m, "y"))
     if y is not None:
         fields["year"] = y
+        fields["year_end"] = _year2(y, _g(m, "osplit"))
         fy = _g(m, "fy2")
         fields["calendar"] = fy is not None and fy.casefold() == "calendar"
     rel = _g(m, "yrel", "yrel2")
@@ -736,7 +738,9 @@ def _build_definite(m: re.Match[str]) -> PeriodExpr | None:
 
 
 def _build_year(m: re.Match[str]) -> PeriodExpr:
-    return _expr(m, "year", year=int(m.group("y")))
+    """ "2014", and a split year "2016-17" (a fiscal year across two calendar years)."""
+    year = int(m.group("y"))
+    return _expr(m, "year", year=year, year_end=_year2(year, m.group("ysplit")))
 
 
 # --------------------------------------------------------------------------- finding
@@ -930,7 +934,9 @@ def resolve(
     quarter) means the same period a year back, as wire stories use it.
     """
     cal = calendar
-    if expr.calendar or (expr.kind == "year" and expr.year is not None and not expr.fiscal):
+    if expr.calendar or (
+        expr.kind == "year" and expr.year is not None and not expr.fiscal and expr.year_end is None
+    ):
         cal = CALENDAR_YEAR
     if expr.kind in ("month", "range", "date"):
         return _resolve_months(expr, published=published, reference=reference)
@@ -949,14 +955,18 @@ def resolve(
 
 def _resolve_explicit(expr: PeriodExpr, cal: FiscalCalendar) -> Period | None:
     assert expr.year is not None
-    if expr.year_end is not None:
+    if expr.year_end is not None and expr.kind == "year":
         month = cal.start_month if not cal.is_calendar_year else _words().split_year_start_month
         start = date(expr.year, month, cal.start_day if not cal.is_calendar_year else 1)
         return _period(start, _add_months(start, 12) - timedelta(days=1), cal)
     if expr.kind in ("half", "quarter"):
         if expr.index is None:
             return None
-        return _fiscal_period(expr.year, expr.kind, expr.index, cal)
+        # "the fourth quarter of 2014-15": the fiscal year 2014-15, named by its end year
+        # where the company names years so
+        named_by_end = expr.year_end is not None and cal.naming == "end"
+        fy = expr.year_end if named_by_end and expr.year_end else expr.year
+        return _fiscal_period(fy, expr.kind, expr.index, cal)
     if expr.kind in ("year", "nine_months"):
         return _fiscal_period(expr.year, expr.kind, 1, cal)
     return None

@@ -210,8 +210,14 @@ class FactAssembler:
             if org is None:
                 continue
             if cand.comparative and cand.metric is None and resolved:
-                # "hitting $246 million ..., up from $48 million": the figure it compares with
-                cand.metric = resolved[-1].cand.metric
+                # "hitting $246 million ..., up from $48 million": the figure it compares with,
+                # not a per-share figure restating it ("$6.5 billion, or 83 cents a share")
+                whole = [
+                    r for r in resolved
+                    if r.cand.unit == cand.unit
+                    and (r.cand.metric or "").removesuffix("_change") not in PER_SHARE
+                ]
+                cand.metric = (whole or resolved)[-1].cand.metric
                 cand.change = cand.change and cand.metric is not None
                 if cand.metric is not None:
                     cand.metric = cand.metric.removesuffix("_change")
