@@ -654,11 +654,11 @@ class FactAssembler:
             if metric == "revenue":
                 metric = "units_sold"
             if metric in ("headcount", "job_cuts"):
-                metric = "job_cuts" if _has_cut_verb(seg) else "headcount"
+                metric = "job_cuts" if _cut_governs(seg, cand.span) else "headcount"
             if metric not in self.count_metrics:
                 return None
         if q.kind == "percent" and not cand.change:
-            if metric == "headcount" and _has_cut_verb(seg):
+            if metric == "headcount" and _cut_governs(seg, cand.span):
                 metric = "job_cuts"
             if metric not in PERCENT_LEVEL:
                 return None
@@ -1105,6 +1105,27 @@ def _currency_word(text: str) -> str:
 def _has_cut_verb(seg: Span) -> bool:
     doc = seg.doc
     return any(seg.start <= c.start < seg.end for c in doc.spans[metrics.CUTS_KEY])
+
+
+def _cut_governs(seg: Span, span: Span) -> bool:
+    """A cut verb acts on this count: the nearest one before it with no other figure or
+    head-count verb in between ("cut about 9% of its 5,300-strong workforce" cuts the 9%;
+    "which employs 74,400 people, said it would cut" cuts nothing here), or one just after
+    it ("2,000 jobs will be cut")."""
+    doc = seg.doc
+    cuts = [c for c in doc.spans[metrics.CUTS_KEY] if seg.start <= c.start < seg.end]
+    before = [c for c in cuts if c.end <= span.start]
+    if before:
+        cut = max(before, key=lambda c: c.end)
+        between = range(cut.end, span.start)
+        heads = [
+            c for c in doc.spans[metrics.SPANS_KEY]
+            if c.start in between and c._.metric.metric == "headcount"
+        ]
+        if not heads and not any(_value_at(doc, i) for i in between):
+            return True
+    after = [c for c in cuts if c.start >= span.end and c.start - span.end <= 5]
+    return bool(after) and not any(_value_at(doc, i) for i in range(span.end, after[0].start))
 
 
 def _is_figure_period(span: Span) -> bool:
