@@ -1125,7 +1125,8 @@ def _cut_governs(seg: Span, span: Span) -> bool:
         if not heads and not any(_value_at(doc, i) for i in between):
             return True
     after = [c for c in cuts if c.start >= span.end and c.start - span.end <= 5]
-    return bool(after) and not any(_value_at(doc, i) for i in range(span.end, after[0].start))
+    passive = {"NOUN", "AUX", "PART", "ADV", "ADJ", "SPACE"}
+    return bool(after) and all(t.pos_ in passive for t in doc[span.end : after[0].start])
 
 
 def _is_figure_period(span: Span) -> bool:
