@@ -46,13 +46,16 @@ class OrganizationData(BaseModel):
 
     companies: dict[str, list[str]]
     units: dict[str, UnitEntry]
+    products: list[str]
     legal_suffixes: list[str]
     legal_prefixes: list[str]
     leading_descriptors: list[str]
     unit_words: list[str]
+    unit_name_heads: list[str]
     news_outlets: list[str]
     exchanges: list[str]
     not_organizations: list[str]
+    generic_words: list[str]
     company_heads: list[str]
     company_pronouns: list[str]
     unit_heads: list[str]
@@ -76,10 +79,38 @@ class OrganizationData(BaseModel):
         return self
 
 
+class _CalendarNames(BaseModel):
+    aliases: list[str] = []
+
+
+class _FiscalCalendarNames(BaseModel):
+    """The names in configs/fiscal_calendars.yaml (the calendars themselves are periods')."""
+
+    companies: dict[str, _CalendarNames]
+
+
 @cache
 def organization_data() -> OrganizationData:
     """The validated organization language data (loaded once per process)."""
     return load("organizations.yaml", OrganizationData)
+
+
+@cache
+def _company_surfaces() -> dict[str, list[str]]:
+    """Canonical company name -> its surface forms, from organizations.yaml and the alias lists
+    of fiscal_calendars.yaml, so that one name is used everywhere ("Nissan Motor Co" ->
+    "Nissan"). A calendar entry that shares a surface with a listed company joins that company
+    under the listed name."""
+    companies = {name: [name, *forms] for name, forms in organization_data().companies.items()}
+    owner = {fold(form): name for name, forms in companies.items() for form in forms}
+    calendars = load("fiscal_calendars.yaml", _FiscalCalendarNames).companies
+    for name, entry in calendars.items():
+        forms = [name, *entry.aliases]
+        listed = next((owner[fold(f)] for f in forms if fold(f) in owner), name)
+        fresh = [f for f in forms if fold(f) not in owner]
+        companies.setdefault(listed, []).extend(fresh)
+        owner.update({fold(f): listed for f in fresh})
+    return companies
 
 
 def fold(text: str) -> str:
@@ -91,8 +122,8 @@ def fold(text: str) -> str:
 def _alias_index() -> dict[str, tuple[str, OrgKind, str | None]]:
     data = organization_data()
     index: dict[str, tuple[str, OrgKind, str | None]] = {}
-    for name, forms in data.companies.items():
-        for form in (name, *forms):
+    for name, forms in _company_surfaces().items():
+        for form in forms:
             index[fold(form)] = (name, "company", None)
     for name, unit in data.units.items():
         for form in (name, *unit.aliases):
@@ -104,8 +135,8 @@ def gazetteer() -> dict[str, str]:
     """Every listed surface form (companies and units) -> its canonical name."""
     data = organization_data()
     surfaces: dict[str, str] = {}
-    for name, forms in data.companies.items():
-        surfaces.update({form: name for form in (name, *forms)})
+    for name, forms in _company_surfaces().items():
+        surfaces.update({form: name for form in forms})
     for name, unit in data.units.items():
         surfaces.update({form: name for form in (name, *unit.aliases)})
     return surfaces
@@ -139,11 +170,12 @@ def is_exchange(name: str) -> bool:
 
 
 def is_not_organization(name: str) -> bool:
-    """Words the tagger mislabels as organizations: currencies, wire labels, exchanges."""
+    """Words the tagger mislabels as organizations: currencies, wire labels, exchanges, products."""
     folded = fold(name)
     return (
         folded in _folded_set("not_organizations")
         or folded in _folded_set("exchanges")
+        or folded in _folded_set("products")
         or not any(ch.isalpha() for ch in folded)
     )
 

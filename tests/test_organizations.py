@@ -63,6 +63,8 @@ def _subject_at(doc: Doc, surface: str) -> OrgMention | None:
         ("ROYAL DUTCH/SHELL GROUP OF COS", "Royal Dutch/Shell Group"),
         ("Final Shell Transport", "Shell Transport and Trading"),
         ("Shr Royal Dutch Petroleum Co", "Royal Dutch Petroleum"),
+        ("Nissan Motor Co", "Nissan"),
+        ("Wal-Mart Stores Inc", "Walmart"),
     ],
 )
 def test_canonical_name(surface: str, expected: str) -> None:
@@ -99,6 +101,7 @@ def test_public_bodies_by_name_and_head_word() -> None:
         ),
         ("The Ministry of Trade said exports rose 4.1% in March.", "4.1%"),
         ("Acme Corp sold more cars. The Federal Reserve said its reserves rose 2.2%.", "2.2%"),
+        ("Acme Corp sold more cars. Norway's exports fell 4.2% in May.", "4.2%"),
     ],
 )
 def test_public_bodies_are_never_subjects(nlp: Language, text: str, value: str) -> None:
@@ -147,6 +150,19 @@ def test_coreference_resolves_descriptions_and_pronouns(nlp: Language) -> None:
     assert coref["the division"] == OrgMention(
         "Sony Mobile Communications", "unit", "Sony", "coref"
     )
+
+
+@pytest.mark.slow
+def test_named_units_belong_to_their_company(nlp: Language) -> None:
+    """A unit named in the text is its own entity, of the company that owns it; later mentions
+    of its bare name are the unit too, and "the company" still means the company."""
+    doc = nlp(
+        "Velmark AG reported higher orders. Power Systems, Velmark's largest division, saw "
+        "profit fall 20 percent. The company said Power Systems would cut 500 jobs."
+    )
+    orgs = {s.text: s._.org for s in doc.spans[component.SPANS_KEY]}
+    assert orgs["Power Systems"] == OrgMention("Velmark Power Systems", "unit", "Velmark", "ner")
+    assert orgs["The company"].name == "Velmark"
 
 
 @pytest.mark.slow

@@ -58,8 +58,14 @@ _SYMBOL = re.compile(r":\s*([A-Z][A-Z0-9.\-]*)")
 # Words that join a headline's phrase to a name the tagger runs together with it.
 _TAIL_WORDS = {"for", "in", "to", "with", "on", "at", "as"}
 _GLUED_AMOUNT = re.compile(r"[A-Z]{2,3}\d")
+# A period label run into a name by a headline: "Infosys Q4", "Acme FY16", "Acme 1H".
+_PERIOD_LABEL = re.compile(r"(?:FY|[QH][1-4]|[1-4][QH])(?:\d{2}|\d{4})?|FY", re.I)
+_DASHES = {"-", "–", "—", "--"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _LOOKBACK_TOKENS = 120
+# A round-up names this many companies; its main company must hold this share of the mentions.
+_ROUNDUP_COMPANIES = 5
+_DOMINANT_SHARE = 0.3
 _DISCOURSE_KEY = "newsfacts_org_discourse"
 # A paragraph break, an indented (wire table) line, or a section break of several spaces
 # (not a dash set off by spaces: "tumbled by 50%  -  and the dividend").
@@ -99,8 +105,9 @@ class OrganizationAnnotator:
         named = _resolve_overlaps([*named, *_people_named_companies(doc, named)])
         named = _confirmed_in_body(doc, named)
         named = _resolve_overlaps([*named, *_described_companies(doc, named, tickers)])
-        named = _short_forms(named)
+        named = _body_spelling(_short_forms(named))
         named = _resolve_overlaps([*named, *_described_units(doc, named)])
+        named = _with_named_units(doc, _without_brands(doc, named))
         coref, discourse = _coreferent_mentions(doc, named)
         found = sorted([*named, *coref], key=lambda c: c.start)
         spans = []
@@ -114,6 +121,8 @@ class OrganizationAnnotator:
             (i for i, c in enumerate(found) if c.org == discourse.salient and c.org.via != "coref"),
             None,
         )
+        if not _dominant(named, discourse.salient):
+            salient = None
         doc.user_data[_DISCOURSE_KEY] = {
             "blocks": discourse.blocks,
             "subjects": [(start, index[(c.start, c.end)]) for start, _, c in discourse.subjects],
@@ -124,6 +133,8 @@ class OrganizationAnnotator:
     def _gazetteer_mentions(self, doc: Doc) -> list[_Candidate]:
         found = []
         for match_id, start, end in self.matcher(doc):
+            if doc[start:end].text.islower():
+                continue
             name = doc.vocab.strings[match_id]
             kind, parent = kind_of(name)
             found.append(_Candidate(start, end, OrgMention(name, kind, parent, "gazetteer")))
@@ -142,7 +153,7 @@ def _wrapped_listed_names(doc: Doc) -> list[_Candidate]:
                 if start < 0 or end > len(doc):
                     continue
                 words = [t for t in doc[start:end] if t.i != brk.i]
-                if any(t.is_space for t in words):
+                if any(t.is_space for t in words) or words[0].is_punct or words[-1].is_punct:
                     continue
                 listed = lookup(" ".join(t.text for t in words))
                 if listed is not None:
@@ -189,6 +200,8 @@ def _named(span: Span, via: Via) -> _Candidate | None:
         return None
     if is_not_organization(name) or fold(name) in _bare_words():
         return None
+    if fold(name) in word_set("generic_words"):
+        return None
     kind, parent = kind_of(name)
     return _Candidate(span.start, span.end, OrgMention(name, kind, parent, via))
 
@@ -200,9 +213,10 @@ def _bare_words() -> frozenset[str]:
 
 
 def _trimmed(span: Span) -> Span:
-    """Without outer punctuation, "the", wire labels ("Shr", "Final"), a leading news outlet
-    ("Bloomberg, Vexo Corp") and, when site furniture runs into the name ("Tech  MariMed Inc."),
-    all but its longest part."""
+    """Without outer punctuation, "the", a possessive pronoun ("Its Data Center Group"), wire
+    labels ("Shr", "Final"), a period label ("Infosys Q4"), a leading news outlet ("Bloomberg,
+    Vexo Corp"), a dateline ("MUNICH - Siemens AG") and, when site furniture runs into the name
+    ("Tech  MariMed Inc."), all but its longest part."""
     doc = span.doc
     parts: list[list[Token]] = [[]]
     for token in span:
@@ -217,13 +231,20 @@ def _trimmed(span: Span) -> Span:
     comma = next((t.i for t in doc[start:end] if t.text == ","), None)
     if comma is not None and is_news_outlet(doc[start:comma].text):
         start = comma + 1
+    dash = next((t.i for t in doc[start:end] if t.text in _DASHES and t.i > start), None)
+    if dash is not None and doc[dash - 1].whitespace_ and doc[start:dash].text.isupper():
+        start = dash + 1
     while end > start and (
-        doc[end - 1].is_punct or doc[end - 1].tag_ == "POS" or doc[end - 1].lower_ in _CONNECTORS
+        doc[end - 1].is_punct
+        or doc[end - 1].tag_ == "POS"
+        or doc[end - 1].lower_ in _CONNECTORS
+        or (end - start > 1 and _PERIOD_LABEL.fullmatch(doc[end - 1].text) is not None)
     ):
         end -= 1
     while end > start and (
         doc[start].is_punct
         or doc[start].lower_ == "the"
+        or (doc[start].lower_ in word_set("company_pronouns") and doc[start].pos_ != "PROPN")
         or is_not_organization(doc[start].text)
         or _descriptor_first(doc[start], end)
     ):
@@ -404,6 +425,24 @@ def _short_forms(named: list[_Candidate]) -> list[_Candidate]:
             name = fuller.pop()
             kind, parent = kind_of(name)
             cand = replace(cand, org=replace(cand.org, name=name, kind=kind, parent=parent))
+        result.append(cand)
+    return result
+
+
+def _body_spelling(named: list[_Candidate]) -> list[_Candidate]:
+    """An all-caps name ("INTEL" as a section head) takes the spelling the article uses elsewhere
+    ("Intel"), so one organization has one name."""
+    spelled: dict[str, OrgMention] = {}
+    for cand in named:
+        letters = [ch for ch in cand.org.name if ch.isalpha()]
+        if cand.org.via != "coref" and not all(ch.isupper() for ch in letters):
+            spelled.setdefault(match_key(cand.org.name), cand.org)
+    result = []
+    for cand in named:
+        letters = [ch for ch in cand.org.name if ch.isalpha()]
+        other = spelled.get(match_key(cand.org.name))
+        if len(letters) > 3 and all(ch.isupper() for ch in letters) and other is not None:
+            cand = replace(cand, org=replace(other, via=cand.org.via))
         result.append(cand)
     return result
 
@@ -691,6 +730,159 @@ def _owner_company(token: Token, named: list[_Candidate]) -> OrgMention | None:
     return _salient(token.doc, named)
 
 
+def _without_brands(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
+    """A tagger's name said once, only as a modifier of plural goods that are an object, is a
+    brand ("the maker of Dalesman bread and Moorland pies"), not an organization."""
+    counts = Counter(match_key(c.org.name) for c in named)
+    keep_heads = word_set("metric_nouns") | word_set("company_heads") | word_set("unit_words")
+    kept = []
+    for cand in named:
+        root = doc[cand.start : cand.end].root
+        head = root.head
+        if (
+            cand.org.via == "ner"
+            and counts[match_key(cand.org.name)] == 1
+            and root.dep_ == "compound"
+            and head.is_lower
+            and head.lower_.endswith("s")
+            and head.dep_ in {"pobj", "dobj", "conj"}
+            and head.lower_ not in keep_heads
+        ):
+            continue
+        kept.append(cand)
+    return kept
+
+
+def _with_named_units(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
+    """Business units the text names: a capitalized name before a unit word ("the Intelligent
+    Cloud segment", "its Trailhead Kids unit"), a possessed name ending in a unit head ("Intel's
+    Data Center Group"), or a name in apposition to a unit word ("Tesco Bank, the group's
+    financial services arm"; "The chilled division, Harrowgate Fresh"). The unit is named as the
+    text names it, with its company's name before it when the text puts it there ("Intel's") or
+    the name is a place ("its UK arm" -> "Tesco UK"). Later mentions of the name are the unit."""
+    units: list[tuple[int, int, OrgMention]] = []
+    taken: set[int] = set()
+    described = {i for c in named if c.org.kind == "unit" for i in range(c.start, c.end)}
+    for token in doc:
+        if token.i in taken or token.i in described:
+            continue
+        found = _unit_name(token, named)
+        if found is None or not described.isdisjoint(range(*found)):
+            continue
+        start, end = found
+        owner = _unit_owner(token, doc[start:end], named)
+        if owner is None:
+            continue
+        name = _unit_label(doc[start:end], token, owner)
+        if name is None:
+            continue
+        units.append((start, end, OrgMention(name, "unit", owner.name, "pattern")))
+        taken.update(range(start, end))
+    if not units:
+        return named
+    by_bare: dict[str, OrgMention] = {}
+    for _, _, unit in units:
+        by_bare.setdefault(match_key(unit.name), unit)
+    for _, _, unit in units:
+        if unit.parent is not None and unit.name.startswith(unit.parent + " "):
+            by_bare[match_key(unit.name[len(unit.parent) + 1 :])] = unit
+    result = [_Candidate(s, e, by_bare.get(match_key(u.name), u)) for s, e, u in units]
+    for cand in named:
+        if not taken.isdisjoint(range(cand.start, cand.end)) and cand.org.via in {"ner", "pattern"}:
+            continue
+        if not taken.isdisjoint(range(cand.start, cand.end)):
+            result = [u for u in result if u.end <= cand.start or u.start >= cand.end]
+        same = by_bare.get(match_key(cand.org.name)) if cand.org.via in {"ner", "pattern"} else None
+        result.append(replace(cand, org=replace(same, via=cand.org.via)) if same else cand)
+    return sorted(result, key=lambda c: c.start)
+
+
+def _unit_name(token: Token, named: list[_Candidate]) -> tuple[int, int] | None:
+    """The token range of the name a unit word gives to a unit, if any."""
+    doc = token.doc
+    word = token.lower_
+    possessed = any(c.dep_ == "poss" for c in token.children)
+    if word in word_set("unit_words") and token.pos_ == "NOUN" and token.is_lower:
+        start = token.i
+        while start > token.sent.start and _unit_name_token(doc[start - 1], doc[start]):
+            start -= 1
+        while start < token.i and doc[start].lower_ in _CONNECTORS:
+            start += 1
+        if start < token.i:
+            return start, token.i
+    elif word in word_set("unit_name_heads") and token.text[:1].isupper() and possessed:
+        start = token.i
+        while start > token.sent.start and _unit_name_token(doc[start - 1], doc[start]):
+            start -= 1
+        if start < token.i:
+            return start, token.i + 1
+    if word not in word_set("unit_words") or token.pos_ != "NOUN":
+        return None
+    other = token.head if token.dep_ == "appos" else None
+    other = other or next((c for c in token.children if c.dep_ == "appos"), None)
+    if other is None or other.pos_ != "PROPN":
+        return None
+    mention = next((c for c in named if c.start <= other.i < c.end), None)
+    if mention is not None:
+        return (mention.start, mention.end) if mention.org.kind != "public" else None
+    chunk = _name_chunk(other)
+    return chunk.start, chunk.end
+
+
+def _unit_name_token(token: Token, after: Token) -> bool:
+    if token.pos_ in {"DET", "PRON", "PART", "PUNCT"} or token.tag_ == "POS" or token.is_space:
+        return False
+    if token.lower_ in _CONNECTORS:
+        return after.text[:1].isupper()
+    return (
+        token.text[:1].isupper()
+        and token.ent_type_ != "NORP"
+        and not is_not_organization(token.text)
+    )
+
+
+def _unit_owner(token: Token, name: Span, named: list[_Candidate]) -> OrgMention | None:
+    """The company a named unit belongs to: the company whose name begins the unit's ("Tesco
+    Bank"), the possessor of its unit word or name when that is a named company, else the
+    company named last before it, else the article's."""
+    companies = [c.org for c in named if c.org.kind == "company" and c.org.via != "coref"]
+    prefixed = [o for o in companies if name.text.startswith(o.name + " ")]
+    if prefixed:
+        return max(prefixed, key=lambda o: len(o.name))
+    for node in (token, name.root):
+        for child in node.children:
+            if child.dep_ != "poss":
+                continue
+            owner = next((c for c in named if c.start <= child.i < c.end), None)
+            if owner is not None and owner.org.kind != "public":
+                return _company_of(owner.org)
+    before = [
+        c for c in named if c.end <= name.start and c.org.kind == "company" and c.org.via != "coref"
+    ]
+    if before:
+        return before[-1].org
+    return _salient(token.doc, [c for c in named if c.start >= name.end])
+
+
+def _unit_label(name: Span, token: Token, owner: OrgMention) -> str | None:
+    """The unit's name: as written, after its company's name when the text puts that name
+    before it ("Siemens' Power and Gas division") or when it is a place ("its UK business")."""
+    text = " ".join(t.text for t in name if t.tag_ != "POS").strip()
+    if not text or fold(text) == fold(owner.name) or fold(text) in _bare_words():
+        return None
+    listed = lookup(text)
+    if listed is not None:
+        return listed[0] if listed[1] == "unit" else None
+    first = owner.name.split()[0].casefold()
+    if text.casefold().split()[0] == first:
+        return text
+    possessor = next((c for c in token.children if c.dep_ == "poss"), None)
+    place = all(t.ent_type_ in {"GPE", "LOC"} for t in name)
+    if place or (possessor is not None and possessor.pos_ == "PROPN"):
+        return f"{owner.name} {text}"
+    return text
+
+
 def _company_of(mention: OrgMention) -> OrgMention:
     if mention.kind == "unit" and mention.parent:
         return OrgMention(mention.parent, "company", None, mention.via)
@@ -717,6 +909,18 @@ def _salient(doc: Doc, named: Iterable[_Candidate]) -> OrgMention | None:
         first.setdefault(key, span)
     best = max(counts, key=lambda key: (counts[key], -first[key].start))
     return first[best].org
+
+
+def _dominant(named: list[_Candidate], salient: OrgMention | None) -> bool:
+    """Whether the article's main company is what the article is about, so that a figure with
+    no named owner is its: not so in a round-up of many companies where it has a small share
+    of the company mentions."""
+    if salient is None:
+        return False
+    keys = [match_key(c.org.name) for c in named if c.org.kind == "company"]
+    if len(set(keys)) < _ROUNDUP_COMPANIES:
+        return True
+    return keys.count(match_key(salient.name)) >= _DOMINANT_SHARE * len(keys)
 
 
 def _lead_end(doc: Doc) -> int:
@@ -1009,7 +1213,7 @@ def _by_structure(
         if token.pos_ in {"VERB", "AUX"} or token.dep_ == "ROOT":
             for child in token.children:
                 if child.dep_ in {"nsubj", "nsubjpass", "agent", "csubj"}:
-                    subject = _closest_in(child, by_token)
+                    subject = _closest_in(child, by_token) or _place_subject(child)
                     if subject is not None:
                         return subject
             if token.dep_ == "relcl" and token.head.i in by_token:
@@ -1018,6 +1222,19 @@ def _by_structure(
             return None
         token = token.head
     return None
+
+
+def _place_subject(subject: Token) -> OrgMention | None:
+    """A country or city as the subject, or its owner ("Singapore's exports fell", "Brazil cut
+    rates to 5.5%"; not "Britain's biggest retailer"): a macro figure, nobody's; a "public"
+    mention so that no fallback applies."""
+    if subject.lower_ in word_set("company_heads") | word_set("unit_words"):
+        return None
+    owners = [subject, *(c for c in subject.children if c.dep_ == "poss")]
+    place = next((t for t in owners if t.ent_type_ == "GPE"), None)
+    if place is None:
+        return None
+    return OrgMention(place.text, "public", None, "pattern")
 
 
 def _closest_in(root: Token, by_token: dict[int, Span]) -> OrgMention | None:
