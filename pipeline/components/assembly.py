@@ -271,7 +271,11 @@ class FactAssembler:
         for r in resolved:
             r.status = self._status(doc, seg, r.cand, r.cand.metric or "")
         revised = [r.status for r in resolved if r.cand.revision and r.status != "actual"]
-        settled = reference is not None and (published is None or reference.end < published)
+        settled = (
+            reference is not None
+            and reference.granularity in ("year", "range")
+            and (published is None or reference.end < published)
+        )
         for r in resolved:
             if revised and not r.cand.comparative and r.status == "actual":
                 r.status = revised[0]
@@ -667,6 +671,8 @@ class FactAssembler:
         counted = _item_noun(cand.span)
         if metric == "units_sold" and cand.unit == "count" and counted in self.not_items:
             return None
+        if metric in PROFIT_METRICS and q.kind == "money" and q.scale == 0.01:
+            metric = "eps"  # "an analyst estimate of 67 cents", "or 52 cents, a year earlier"
         if metric in PER_SHARE and not cand.change and (
             q.kind != "money" or abs(cand.value) >= 1000
         ):
@@ -758,6 +764,9 @@ class FactAssembler:
         i = cand.span.start - 1
         while i >= seg.start and cand.span.start - i <= 18:
             token = doc[i]
+            if i in statuses and _previous_word(doc, i, seg.start) in {"than", "as"}:
+                i -= 1  # "a lower-than-expected rise", "as expected": not an outlook
+                continue
             if i in statuses:
                 if cand.comparative and token.lower_ not in self.status_nouns:
                     break
@@ -939,6 +948,8 @@ def _direction_near(doc: Doc, seg: Span, span: Span) -> int | None:
         i -= 1
     previous = doc[i].lower_ if i >= seg.start else ""
     for change in changes:
+        if change.end < len(doc) and doc[change.end].lower_ == "than" and change.end <= span.start:
+            continue  # "a lower-than-expected 3.7 per cent rise"
         if change.end <= span.start:
             between = [t for t in doc[change.end : span.start] if not t.is_space]
             words = [t.lower_ for t in between if not t.is_punct]
