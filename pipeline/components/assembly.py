@@ -141,6 +141,10 @@ class FactAssembler:
         )
         self.uninherited = set(lex.uninherited_metrics)
         self.declarations = {w.casefold() for w in lex.declaration_words}
+        self.period_dividends = re.compile(
+            r"\b(?:" + "|".join(re.escape(w) for w in lex.period_dividends) + r")\b",
+            re.IGNORECASE,
+        )
         self.parties = re.compile(
             r"\s*(?:to|from)\s+(?:an?\s+|the\s+)?(?:"
             + "|".join(re.escape(p) for p in sorted(lex.partial_parties, key=len, reverse=True))
@@ -244,7 +248,9 @@ class FactAssembler:
             ctx.set_reference(current[0].period, current[0].org.parent or current[0].org.name)
         else:
             self._update_reference(doc, period_spans, ctx, seg)
-        if any(t.lower_ in self.declarations for t in seg):
+        if any(t.lower_ in self.declarations for t in seg) and not self.period_dividends.search(
+            seg.text
+        ):
             for r in resolved:
                 if r.cand.metric == "dividend_per_share" and not _definite_period(r.cand):
                     r.period = None  # a declared dividend rate
@@ -392,7 +398,11 @@ class FactAssembler:
     ) -> Candidate | None:
         q: Quantity = span._.quantity
         subject = _clause_subject(span)
-        if subject is not None and subject.lower_ in self.not_company_subjects:
+        if (
+            subject is not None
+            and subject.lower_ in self.not_company_subjects
+            and not any(c.start <= subject.i < c.end for c in cues)  # "market share rose"
+        ):
             return None  # "the stock drifted 15% lower", "when he was 23"
         unit = ctx.dollar if q.bare_dollar else q.unit
         unit = ctx.bare_currencies.get(_currency_word(q.text), unit)
@@ -437,8 +447,8 @@ class FactAssembler:
         ):
             cand.unit = _sibling_currency(doc, seg, span, ctx) or ctx.default_currency or "USD"
             cand.notes.append("currency inherited")
-        if negative and not cand.change:
-            cand.value = -abs(cand.value)
+        if negative and not cand.change and cand.metric != "job_cuts":
+            cand.value = -abs(cand.value)  # but "with the loss of 350 jobs" counts 350 jobs
         return cand
 
     def _comparative(self, doc: Doc, seg: Span, span: Span) -> tuple[bool, bool]:
@@ -488,6 +498,11 @@ class FactAssembler:
             and (owner is None or c.start <= owner < c.end)
         ]
         if left:
+            levels = [c for c in left if c._.metric.metric in PERCENT_LEVEL]
+            if q.kind == "percent" and levels and _direction_near(doc, seg, span) is None:
+                # "market share of car sales rose to 17.2 pct": a percent level is a share
+                # or a margin, not the sales named inside it
+                return max(levels, key=lambda c: c.end)
             return max(left, key=lambda c: c.end)
         following = [c for c in usable if c.start >= span.end and c.start - span.end <= 8]
         if following and q.kind != "money":

@@ -63,6 +63,7 @@ class MetricLexicon(BaseModel):
     uninherited_metrics: list[str]
     event_verbs: list[str]
     declaration_words: list[str]
+    period_dividends: list[str]
 
     @model_validator(mode="after")
     def _no_duplicates(self) -> MetricLexicon:
