@@ -456,10 +456,11 @@ class FactAssembler:
         "against", "than"), and whether that comparative revises a forecast or target
         ("from its previous forecast of 42 million") rather than citing a prior period."""
         steps = 0
+        basis = self._basis_tokens(doc, max(seg.start, span.start - 12), span.start)
         for i in range(span.start - 1, seg.start - 1, -1):
             token = doc[i]
-            if token.is_space:
-                continue
+            if token.is_space or i in basis:
+                continue  # "increased 49% year-over-year to": not a comparison
             word = token.lower_
             if word == "over" and steps == 0:
                 continue  # "over 35 %": at least, not a comparison
@@ -468,8 +469,9 @@ class FactAssembler:
             if word in self.comparative_markers:
                 window = doc[max(seg.start, i - 8) : span.start]
                 return True, any(t.lower_ in self.status_nouns for t in window)
-            if (token.is_punct and word not in {"(", ")"}) or _value_at(doc, i):
-                return False, False
+            joined = token.text == "-" and not token.whitespace_ and not doc[i - 1].whitespace_
+            if (token.is_punct and word not in {"(", ")"} and not joined) or _value_at(doc, i):
+                return False, False  # a clause boundary, but not the hyphen of "year-ago"
             steps += 1
             if steps >= 6:
                 break
@@ -715,9 +717,16 @@ class FactAssembler:
                 continue
             limit = ordered[index + 1].span.start if index + 1 < len(ordered) else 10**9
             after = [p for p in period_spans if cand.span.end <= p.start < limit]
-            if after:
-                cand.period_expr = after[0]
-                taken.add(after[0].start)
+            # "from year-ago 199.0 mln", "vs year-earlier 29.2 pct": a period-of-comparison
+            # modifier right before the comparative value
+            before = [
+                p for p in period_spans
+                if p._.period.same_period and 0 <= cand.span.start - p.end <= 1
+            ]
+            chosen = before or after
+            if chosen:
+                cand.period_expr = chosen[0]
+                taken.add(chosen[0].start)
         free = [p for p in period_spans if p.start not in taken]
         current = [c for c in ordered if not c.comparative]
         for cand in current:
@@ -811,10 +820,20 @@ def _without_headline_repeats(text: str, facts: list[Fact]) -> list[Fact]:
     end = text.find("\n")
     if end < 0 or end > 250 or not text[end:].strip():
         return facts
-    body = {(f.unit, round(abs(f.value), 6)) for f in facts if f.char_start > end}
-    return [
-        f for f in facts if f.char_start > end or (f.unit, round(abs(f.value), 6)) not in body
-    ]
+    body = [f for f in facts if f.char_start > end]
+
+    def restated(fact: Fact) -> bool:
+        if any(f.unit == fact.unit and round(abs(f.value) - abs(fact.value), 6) == 0 for f in body):
+            return True
+        # "profit falls by a third" over "net profit fell 32.4 per cent": rounded
+        return any(
+            f.unit == fact.unit
+            and f.metric == fact.metric
+            and abs(abs(f.value) - abs(fact.value)) <= 0.05 * abs(f.value)
+            for f in body
+        )
+
+    return [f for f in facts if f.char_start > end or not restated(f)]
 
 
 def periods_in_comparison(doc: Doc, span: Span) -> bool:
