@@ -47,6 +47,7 @@ PER_SHARE = {"eps", "dividend_per_share"}
 
 _TABLE_ROW = re.compile(r"\bvs\.?\s", re.IGNORECASE)
 _BOUNDS = {"more", "less", "fewer"}
+_LEAD_CHARS = 400
 
 
 @Language.factory(NAME, assigns=["doc._.facts"], requires=["doc.spans"])
@@ -69,19 +70,32 @@ class Context:
 
     reference_entity: str | None = None
 
-    def set_reference(self, period: period_rules.Period, entity: str | None = None) -> None:
-        """The latest reporting period, and whose it is (None: the whole article's)."""
-        self.reference, self.reference_entity = period, entity
+    article_reference: period_rules.Period | None = None
 
-    def reference_for(self, entity: str) -> period_rules.Period | None:
-        """The reporting period a figure of `entity` inherits: not another company's, as
-        in a round-up of several companies' results."""
+    def set_reference(
+        self, period: period_rules.Period, entity: str | None = None, *, lead: bool = False
+    ) -> None:
+        """The latest reporting period, and whose it is (None: the whole article's, which
+        the lead's statement makes the round-up's default)."""
+        self.reference, self.reference_entity = period, entity
+        if entity is None and lead:
+            self.article_reference = period
+
+    def reference_for(
+        self, entity: str, parent: str | None = None
+    ) -> period_rules.Period | None:
+        """The reporting period a figure of `entity` (or of a unit of `parent`) inherits:
+        not another company's, as in a round-up of several companies' results, where a
+        company with no period of its own takes the one the article set for all ("a flood
+        of third-quarter numbers")."""
         owner = self.reference_entity
-        if owner is None or owner == entity or owner.startswith(entity) or entity.startswith(
-            owner
+        if owner is None or any(
+            name == owner or owner.startswith(name) or name.startswith(owner)
+            for name in (entity, parent)
+            if name
         ):
             return self.reference
-        return None
+        return self.article_reference
 
 
 @dataclass(slots=True)
@@ -329,9 +343,8 @@ class FactAssembler:
                 continue
             for option in r.cand.period_options or [expr]:
                 r.cand.period_expr = option
-                r.period = self._resolve(
-                    r, ctx, reference=ctx.reference_for(r.org.name), comparison=compared
-                )
+                reference = ctx.reference_for(r.org.name, r.org.parent)
+                r.period = self._resolve(r, ctx, reference=reference, comparison=compared)
                 if r.period is not None:
                     break
             else:
@@ -341,7 +354,7 @@ class FactAssembler:
                 r.period = _shift_year(r.period, 1)
         for r in resolved:
             if r.cand.comparative and r.cand.period_expr is not None:
-                anchor = _anchor_for(r, resolved) or ctx.reference_for(r.org.name)
+                anchor = _anchor_for(r, resolved) or ctx.reference_for(r.org.name, r.org.parent)
                 r.period = self._resolve(r, ctx, reference=anchor, comparison=True)
         for r in resolved:
             if r.cand.comparative or r.period is not None:
@@ -354,11 +367,11 @@ class FactAssembler:
                 and inherit
                 and (r.cand.metric or "").removesuffix("_change") not in self.uninherited
             ):
-                r.period = ctx.reference_for(r.org.name)
+                r.period = ctx.reference_for(r.org.name, r.org.parent)
         for r in resolved:
             if not r.cand.comparative or r.cand.period_expr is not None:
                 continue
-            anchor = _anchor_for(r, resolved) or ctx.reference_for(r.org.name)
+            anchor = _anchor_for(r, resolved) or ctx.reference_for(r.org.name, r.org.parent)
             if anchor is not None:
                 r.period = anchor if r.cand.revision else _shift_year(anchor, -1)
 
@@ -388,7 +401,7 @@ class FactAssembler:
                 expr, calendar=calendar, published=ctx.published, reference=ctx.reference
             )
             if period is not None:
-                ctx.set_reference(period, owner)
+                ctx.set_reference(period, owner, lead=seg.start_char < _LEAD_CHARS)
                 return
 
     # -- value -> candidate --------------------------------------------------------------
@@ -418,8 +431,13 @@ class FactAssembler:
             # "75 cts a share" says per share, not of what: the cue before it does
             left = [c for c in cues if c.end <= span.start and c is not cue]
             after = [c for c in cues if c.start >= cue.end and c.start - cue.end <= 1]
-            if not left and not after:
+            forecast = any(
+                seg.start <= c.start < span.start and c._.status == "forecast"
+                for c in doc.spans[metrics.STATUS_KEY]
+            )
+            if not left and not after and not forecast:
                 return None  # "priced at $15 per share": a price, not a result
+            # but "analysts had expected 98 cents a share" is earnings per share
             if left and left[-1]._.metric.metric == "dividend_per_share":
                 cand.metric = "dividend_per_share"
             negative = (
@@ -596,7 +614,13 @@ class FactAssembler:
         return head.i
 
     def _component_between(self, doc: Doc, start: int, end: int) -> bool:
-        return any(t.lower_ in self.component_words for t in doc[start:end])
+        """A component verb between a cue and its value, outside a relative clause
+        ("revenue in the segment, which includes Windows, slipped 2 percent")."""
+        return any(
+            t.lower_ in self.component_words
+            and _previous_word(doc, t.i, start) not in {"which", "that", "who"}
+            for t in doc[start:end]
+        )
 
     def _cue_fits(self, cue: Span, q: Quantity) -> bool:
         metric = cue._.metric.metric
@@ -730,7 +754,10 @@ class FactAssembler:
         free = [p for p in period_spans if p.start not in taken]
         current = [c for c in ordered if not c.comparative]
         for cand in current:
-            cand.period_options = sorted(free, key=lambda p: _period_distance(doc, cand.span, p))
+            cand.period_options = sorted(
+                free,  # a baseline ("than in the year before") only when nothing else is left
+                key=lambda p: (self._is_baseline(p), _period_distance(doc, cand.span, p)),
+            )
             if cand.period_options:
                 cand.period_expr = cand.period_options[0]
 
