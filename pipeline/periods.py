@@ -397,7 +397,8 @@ def _rules() -> tuple[_Rule, ...]:
         ),
         _Rule(
             _c(
-                rf"\b(?:the\s+|its\s+)(?:(?P<fw>{fiscal})\s+|full[\s-]|annual\s+|whole\s+)?"
+                rf"\b(?:the\s+|its\s+)(?:(?:full[\s-]|whole\s+)?(?P<fw>{fiscal})\s+|full[\s-]"
+                rf"|annual\s+|whole\s+)?"
                 rf"(?P<u>year|{quarter}|{half})(?![\s-](?:ago|earlier|before|to[\s-]date))"
                 rf"|\bfull[\s-]year\b(?![\s-]\d)|\bannual\b"
                 rf"|\b(?:in|for|during)\s+(?P<u2>year|qtr|quarter)\b(?![\s-]\d)"

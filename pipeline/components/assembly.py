@@ -484,6 +484,8 @@ class FactAssembler:
                 continue  # "over 35 %": at least, not a comparison
             if word == "than" and steps == 0 and _previous_word(doc, i, seg.start) in _BOUNDS:
                 continue  # "more than 50%": a bound on the figure, not a comparison
+            if word == "than" and i + 1 < len(doc) and doc[i + 1].pos_ in ("VERB", "AUX"):
+                return False, False  # "net sales more than doubled to 154.1 billion yen"
             if word in self.comparative_markers:
                 window = doc[max(seg.start, i - 8) : span.start]
                 return True, any(t.lower_ in self.status_nouns for t in window)
@@ -754,9 +756,18 @@ class FactAssembler:
         free = [p for p in period_spans if p.start not in taken]
         current = [c for c in ordered if not c.comparative]
         for cand in current:
+            own = [
+                p for p in free
+                # "up 4.2 per cent on the same period last year": what a change is against
+                if not (cand.change and p._.period.same_period and p.start >= cand.span.end)
+            ]
             cand.period_options = sorted(
-                free,  # a baseline ("than in the year before") only when nothing else is left
-                key=lambda p: (self._is_baseline(p), _period_distance(doc, cand.span, p)),
+                own,  # a baseline ("than in the year before") only when nothing else is left
+                key=lambda p: (
+                    self._is_baseline(p),
+                    _names_a_dividend_kind(p),
+                    _period_distance(doc, cand.span, p),
+                ),
             )
             if cand.period_options:
                 cand.period_expr = cand.period_options[0]
@@ -953,6 +964,15 @@ def _definite_period(cand: Candidate) -> bool:
     """Whether the figure names a dated period of its own ("for 1986", "fiscal 2007")."""
     expr = cand.period_expr
     return expr is not None and expr._.period.year is not None
+
+
+def _names_a_dividend_kind(period: Span) -> bool:
+    """ "its annual dividend": the kind of dividend (not the interim one), weakly a period."""
+    doc = period.doc
+    return period.text.casefold() == "annual" and any(
+        c.start == period.end and c._.metric.metric == "dividend_per_share"
+        for c in doc.spans[metrics.SPANS_KEY]
+    )
 
 
 def _restates(doc: Doc, first: Span, second: Span) -> bool:
