@@ -48,6 +48,7 @@ PER_SHARE = {"eps", "dividend_per_share"}
 _TABLE_ROW = re.compile(r"\bvs\.?\s", re.IGNORECASE)
 _BOUNDS = {"more", "less", "fewer"}
 _LEAD_CHARS = 400
+_PERIOD_NOUNS = {"quarter", "qtr", "year", "half", "months", "mths", "period"}
 
 
 @Language.factory(NAME, assigns=["doc._.facts"], requires=["doc.spans"])
@@ -154,6 +155,7 @@ class FactAssembler:
             re.IGNORECASE,
         )
         self.uninherited = set(lex.uninherited_metrics)
+        self.balances = set(lex.balance_metrics)
         self.declarations = {w.casefold() for w in lex.declaration_words}
         self.period_dividends = re.compile(
             r"\b(?:" + "|".join(re.escape(w) for w in lex.period_dividends) + r")\b",
@@ -249,6 +251,7 @@ class FactAssembler:
         before = ctx.reference
         habitual = bool(self.habitual.search(" ".join(seg.text.split())))
         self._resolve_periods(resolved, ctx, period_spans, inherit=not habitual)
+        self._date_balances(doc, seg, resolved, ctx)
         current = [
             r
             for r in resolved
@@ -277,6 +280,34 @@ class FactAssembler:
                 if earlier.metric == "units_sold" and earlier.entity == fact.entity:
                     facts[index] = replace(fact, item=earlier.item)
         return facts
+
+    def _date_balances(
+        self, doc: Doc, seg: Span, resolved: list[Resolved], ctx: Context
+    ) -> None:
+        """A balance with no period of its own is at the date next to it ("Backlog on
+        September 30, 1987 was 9.3 billion dlrs"), not at a deadline ("by the end of 2018")."""
+        dates = [
+            s for s in doc.spans[periods.SPANS_KEY]
+            if seg.start <= s.start and s.end <= seg.end and s._.period.kind == "date"
+            and _previous_word(doc, s.start, seg.start) not in {"by", "until", "before"}
+        ]
+        for r in resolved:
+            if r.cand.period_expr is not None or r.cand.comparative:
+                continue
+            if (r.cand.metric or "").removesuffix("_change") not in self.balances:
+                continue
+            near = [d for d in dates if abs(d.start - r.cand.span.start) <= 10]
+            if not near:
+                continue
+            nearest = min(near, key=lambda d: abs(d.start - r.cand.span.start))
+            day = period_rules.resolve(
+                nearest._.period,
+                calendar=_calendar(ctx, r.org.parent or r.org.name),
+                published=ctx.published,
+                reference=ctx.reference,
+            )
+            if day is not None:
+                r.period = day
 
     def _assign_statuses(
         self,
@@ -578,7 +609,12 @@ class FactAssembler:
             return False  # "sales to non-related parties": a part of the revenue
         if cue.text.casefold() == "net":
             following = [t for t in doc[cue.end : cue.end + 4] if not t.is_space]
-            return bool(following) and (
+            if not following:
+                return False
+            if before and (before[-1] in _PERIOD_NOUNS or before[-1].isdigit()):
+                # "third quarter net rose to 40 mln dlrs", "its 1986 net fell"
+                return following[0].pos_ in ("VERB", "AUX")
+            return (
                 following[0].like_num or _value_at(doc, following[0].i, conversions=True)
                 or following[0].is_upper
             )

@@ -61,6 +61,7 @@ class MetricLexicon(BaseModel):
     comparison_bases: list[str]
     habitual_markers: list[str]
     uninherited_metrics: list[str]
+    balance_metrics: list[str]
     event_verbs: list[str]
     declaration_words: list[str]
     period_dividends: list[str]
