@@ -119,3 +119,11 @@ def test_facts_in_comments_are_not_extracted(nlp, text: str) -> None:  # type: i
     values = {round(abs(f.value)) for f in nlp(text)._.facts}
     assert 9_000_000_000 not in values
     assert 300 not in values
+
+
+def test_a_long_run_of_text_is_not_tried_as_a_caption() -> None:
+    """An inlined image blob is one huge "sentence": the credit patterns must not be run on
+    it (they backtrack quadratically), and it is no caption."""
+    blob = "data:image/png;base64," + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB" * 20_000
+    assert not caption_sentence(f'<img src="{blob}"> / Getty Images')
+    assert caption_sentence("Workers at the plant. Photo: Jane Doe / Getty Images")

@@ -20,6 +20,7 @@ from ..language_data import load
 
 NAME = "newsfacts_hygiene"
 SPANS_KEY = "newsfacts_excluded"
+_CAPTION_MAX_CHARS = 600
 
 if not Doc.has_extension("excluded_chars"):
     Doc.set_extension("excluded_chars", default=())
@@ -128,7 +129,9 @@ def excluded_ranges(text: str) -> list[tuple[int, int]]:
 
 
 def caption_sentence(text: str) -> bool:
-    return bool(_compiled().sentence.search(text))
+    """Whether a sentence is a photo caption or credit. Captions are short, and a long run
+    of text (an inlined image blob) would make the credit patterns backtrack for minutes."""
+    return len(text) <= _CAPTION_MAX_CHARS and bool(_compiled().sentence.search(text))
 
 
 @Language.factory(NAME, assigns=["doc.spans"])
