@@ -216,6 +216,14 @@ class FactAssembler:
         read = [self._candidate(doc, seg, s, cues, ctx) for s in value_spans]
         for index in range(1, len(read)):
             figure, restated = read[index - 1], read[index]
+            if (
+                figure is not None
+                and restated is not None
+                and restated.metric in PER_SHARE
+                and figure.metric != restated.metric
+                and _range_partners(doc, figure, restated)
+            ):
+                figure.metric = restated.metric  # "$4.40 to $4.50 a share"
             if restated is None or not _restates(doc, value_spans[index - 1], restated.span):
                 continue
             if figure is None:  # "a loss it excludes of 319,055 dlrs, or 16 cts a share"
@@ -441,6 +449,8 @@ class FactAssembler:
         self, doc: Doc, seg: Span, span: Span, cues: list[Span], ctx: Context
     ) -> Candidate | None:
         q: Quantity = span._.quantity
+        if q.kind == "count" and _after_a_name(doc, span):
+            return None  # "chief executive Mark Ellery, 58, told analysts": an age
         subject = _clause_subject(span)
         if (
             subject is not None
@@ -607,6 +617,12 @@ class FactAssembler:
             return False  # "earnings exclude loss from discontinued operations of ..."
         if self.parties.match(doc[cue.end : cue.end + 8].text):
             return False  # "sales to non-related parties": a part of the revenue
+        place = doc[cue.end : cue.end + 4]
+        counted = cue._.metric.metric in self.count_metrics  # "6,350 employees in Norway"
+        if not counted and place and place[0].lower_ in {"in", "from"} and any(
+            t.ent_type_ in ("GPE", "LOC") for t in place[1:]
+        ):
+            return False  # "revenue from Greater China": one region's part
         if cue.text.casefold() == "net":
             following = [t for t in doc[cue.end : cue.end + 4] if not t.is_space]
             if not following:
@@ -1009,6 +1025,25 @@ def _names_a_dividend_kind(period: Span) -> bool:
         c.start == period.end and c._.metric.metric == "dividend_per_share"
         for c in doc.spans[metrics.SPANS_KEY]
     )
+
+
+def _after_a_name(doc: Doc, span: Span) -> bool:
+    """A bare number set off by commas right after a person's name."""
+    i = _index_before(doc, span.start)
+    return (
+        doc[i].text == ","
+        and i > 0
+        and doc[_index_before(doc, i)].ent_type_ == "PERSON"
+        and span.end < len(doc)
+        and doc[span.end].text == ","
+    )
+
+
+def _range_partners(doc: Doc, low: Candidate, high: Candidate) -> bool:
+    """ "$4.40 to $4.50 a share": two ends of one range, the second naming what both are."""
+    between = [t.lower_ for t in doc[low.span.end : high.span.start] if not t.is_space]
+    small, large = sorted((abs(low.value), abs(high.value)))
+    return between in (["to"], ["-"], ["and"]) and small > 0 and large <= 10 * small
 
 
 def _restates(doc: Doc, first: Span, second: Span) -> bool:
