@@ -232,6 +232,18 @@ class FactAssembler:
                 restated.comparative = figure.comparative
         candidates = [c for c in read if c is not None]
         self._assign_periods(doc, candidates, period_spans)
+        events = [s for s in doc.spans[periods.SPANS_KEY] if inside(s) and _dates_an_event(s)]
+        for cand in candidates:
+            dating = [e for e in events if _event_of_clause(cand.span, e)]
+            if cand.comparative or not dating:
+                continue
+            event = min(dating, key=lambda e: _period_distance(doc, cand.span, e))
+            own = cand.period_expr
+            if own is None or _period_distance(doc, cand.span, event) < _period_distance(
+                doc, cand.span, own
+            ):
+                # "had sales of 67 mln dlrs when it was acquired in 1971": then, not now
+                cand.period_expr, cand.period_options = event, [event]
         resolved: list[Resolved] = []
         for cand in candidates:
             org = organizations.subject_of(doc, cand.span.start, cand.span.end)
@@ -451,6 +463,8 @@ class FactAssembler:
         q: Quantity = span._.quantity
         if q.kind == "count" and _after_a_name(doc, span):
             return None  # "chief executive Mark Ellery, 58, told analysts": an age
+        if q.kind == "count" and not q.currency_explicit and _before_to_money(doc, span):
+            return None  # "revenues increased 16 to 693 mln dlrs": a change of unstated unit
         subject = _clause_subject(span)
         if (
             subject is not None
@@ -665,6 +679,8 @@ class FactAssembler:
         head = doc[i - 1]
         if head.pos_ not in ("NOUN", "PROPN") or head.lower_ in self.status_nouns:
             return None
+        if any(p.start <= head.i < p.end for p in doc.spans[periods.SPANS_KEY]):
+            return None  # "earnings in the second quarter of last year of 36.3 mln dlrs"
         return head.i
 
     def _component_between(self, doc: Doc, start: int, end: int) -> bool:
@@ -893,6 +909,8 @@ class FactAssembler:
             if token.text in (";", ":", ","):
                 break
             i -= 1
+        if found == "actual" and not cand.comparative:
+            found = _governing_status(cand.span, statuses) or found
         if metric.startswith("job_cuts"):
             past = any(t.tag_ == "VBD" and t.lower_ not in {"said", "added"} for t in seg)
             if found == "forecast" or not past:
@@ -1027,6 +1045,31 @@ def _names_a_dividend_kind(period: Span) -> bool:
     )
 
 
+def _governing_status(span: Span, statuses: dict[int, str]) -> Status | None:
+    """The status of a cue verb the value's clause depends on, however far: "expects
+    revenues for the year ending June 30, 1988, to increase ... to 3.2 billion dlrs"."""
+    token = span.root
+    for _ in range(6):
+        if token.head.i == token.i:
+            return None
+        token = token.head
+        if token.i in statuses and token.pos_ in ("VERB", "AUX"):
+            return "target" if statuses[token.i] == "target" else "forecast"
+        if token.tag_ == "VBD" and token.lower_ not in {"said", "added", "told"}:
+            return None  # "reported", "rose": an actual result
+    return None
+
+
+def _before_to_money(doc: Doc, span: Span) -> bool:
+    following = [t for t in doc[span.end : span.end + 3] if not t.is_space]
+    if not following or following[0].lower_ != "to" or len(following) < 2:
+        return False
+    return any(
+        v.start == following[1].i and v._.quantity.kind == "money"
+        for v in doc.spans[values.SPANS_KEY]
+    )
+
+
 def _after_a_name(doc: Doc, span: Span) -> bool:
     """A bare number set off by commas right after a person's name."""
     i = _index_before(doc, span.start)
@@ -1058,7 +1101,7 @@ def _clause_subject(span: Span) -> Token | None:
     $3.15"); None for a value inside a noun phrase."""
     token = span.root
     for _ in range(12):
-        if token.pos_ in ("VERB", "AUX") or token.head is token:
+        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
             break
         token = token.head
         if token.pos_ in ("NOUN", "PROPN") and not span.start <= token.i < span.end:
@@ -1067,7 +1110,7 @@ def _clause_subject(span: Span) -> Token | None:
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
             return subjects[0]
-        if token.dep_ != "conj" or token.head is token:
+        if token.dep_ != "conj" or token.head.i == token.i:
             return None
         token = token.head
     return None
@@ -1303,9 +1346,7 @@ def _is_figure_period(span: Span) -> bool:
     idiom = previous in {"on", "over", "per"}
     if expr.definite and expr.kind == "year" and idiom:
         return False
-    if previous == "in" and _previous_word(doc, _index_before(doc, span.start), 0) in (
-        _event_verbs()
-    ):
+    if _dates_an_event(span):
         return False  # "Founded in 1977"
     if previous in {"in", "on"} and expr.kind in ("month", "date"):
         i = span.start - 1
@@ -1313,6 +1354,35 @@ def _is_figure_period(span: Span) -> bool:
             i -= 1
         return _previous_word(doc, i, 0) not in _speech_verbs()
     return True
+
+
+def _dates_an_event(span: Span) -> bool:
+    """ "founded in 1977", "when it was acquired in 1971": when something happened."""
+    doc = span.doc
+    return _previous_word(doc, span.start, 0) == "in" and _previous_word(
+        doc, _index_before(doc, span.start), 0
+    ) in _event_verbs()
+
+
+def _event_of_clause(value: Span, event: Span) -> bool:
+    """Whether an event's date belongs to the value's own clause ("had sales of 67 mln
+    dlrs when it was acquired in 1971"), not to a noun in it ("Converse, the label Nike
+    bought in 2003, ...")."""
+    clause = value.root
+    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+        clause = clause.head
+    token = event.root
+    for _ in range(4):
+        if token.head.i == token.i:
+            return False
+        if token.head.i == clause.i:  # "... when it was acquired in 1971"
+            return token.dep_ == "advcl" and any(
+                c.lower_ in {"when", "after", "since", "before"} for c in token.children
+            )
+        token = token.head
+        if token.pos_ in ("NOUN", "PROPN"):
+            return False
+    return False
 
 
 def _index_before(doc: Doc, i: int) -> int:
