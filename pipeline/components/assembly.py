@@ -558,6 +558,8 @@ class FactAssembler:
         usable = [c for c in cues if self._cue_fits(c, q) and self._cue_is_whole(doc, c)]
         if not usable or _glosses_a_noun(doc, span, cues) or self._modifies_a_noun(doc, span, cues):
             return None
+        if self._in_component_clause(doc, seg, span, cues):
+            return None  # "Net includes FIFO inventory gain 217 mln dlrs vs loss 80 mln dlrs"
         right = [
             c for c in usable if c.start >= span.end and self._links_to(doc, span.end, c.start)
         ]
@@ -682,6 +684,16 @@ class FactAssembler:
         if any(p.start <= head.i < p.end for p in doc.spans[periods.SPANS_KEY]):
             return None  # "earnings in the second quarter of last year of 36.3 mln dlrs"
         return head.i
+
+    def _in_component_clause(self, doc: Doc, seg: Span, span: Span, cues: list[Span]) -> bool:
+        """A value after "<metric> includes/excludes" in its segment is a component."""
+        for token in doc[seg.start : span.start]:
+            if token.lower_ not in self.component_words:
+                continue
+            j = _index_before(doc, token.i)
+            if any(c.start <= j < c.end for c in cues):
+                return True
+        return False
 
     def _component_between(self, doc: Doc, start: int, end: int) -> bool:
         """A component verb between a cue and its value, outside a relative clause
@@ -815,8 +827,11 @@ class FactAssembler:
             # modifier right before the comparative value
             before = [
                 p for p in period_spans
-                if p._.period.same_period and 0 <= cand.span.start - p.end <= 1
-            ]
+                if p._.period.same_period
+                and 0 <= cand.span.start - p.end <= 4
+                and not any(_value_at(doc, i) for i in range(p.end, cand.span.start))
+                and (index == 0 or ordered[index - 1].span.end <= p.start)
+            ]  # "compared to a year-earlier profit of 3.9 mln dlrs"
             chosen = before or after
             if chosen:
                 cand.period_expr = chosen[0]
