@@ -713,16 +713,22 @@ class FactAssembler:
         return True
 
     def _links_to(self, doc: Doc, start: int, end: int) -> bool:
-        """Only linking words, conversions or a comparison basis ("118% Year-Over-Year
-        Revenue Growth") between a value and a cue on its right."""
+        """Only linking words, conversions, a comparison basis ("118% Year-Over-Year
+        Revenue Growth") or a change noun ("a 12% drop in operating income") between a value
+        and a cue on its right."""
         if end - start > 8:
             return False
         basis = self._basis_tokens(doc, start, end)
+        changes = {
+            i for c in doc.spans[metrics.CHANGES_KEY] if start <= c.start < end
+            for i in range(c.start, c.end)
+        }
         for i in range(start, end):
             token = doc[i]
             if (
                 token.lower_ in self.right_links
                 or i in basis
+                or (i in changes and token.pos_ == "NOUN")  # "a 12% drop in operating income"
                 or _value_at(doc, i, conversions=True)
             ):
                 continue
