@@ -601,6 +601,8 @@ class FactAssembler:
             return 0
         if any(o.start <= subject.i < o.end for o in doc.spans[organizations.SPANS_KEY]):
             return 0
+        if any(s.start == subject.head.i for s in doc.spans[metrics.STATUS_KEY]):
+            return 0  # "short of the $34.0 billion analysts had expected": the same metric
         return subject.left_edge.i
 
     def _modifies_a_noun(self, doc: Doc, span: Span, cues: list[Span]) -> bool:

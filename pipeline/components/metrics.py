@@ -59,6 +59,7 @@ class MetricLexicon(BaseModel):
     ratio_phrases: list[str]
     partial_parties: list[str]
     comparison_bases: list[str]
+    share_of_heads: list[str]
     habitual_markers: list[str]
     uninherited_metrics: list[str]
     balance_metrics: list[str]
@@ -113,6 +114,7 @@ class MetricAnnotator:
             self.matcher.add(key, [nlp.make_doc(phrase) for phrase in phrases])
         self.negative = {p.casefold() for p in lex.negative}
         self.ratios = {" ".join(p.casefold().split()) for p in lex.ratio_phrases}
+        self.share_heads = {w.casefold() for w in lex.share_of_heads}
         if not self.labels:
             raise ConfigError("metrics.yaml defines no cues")
 
@@ -137,6 +139,23 @@ class MetricAnnotator:
             skip.add(index + 1)
         return out
 
+    def _shares_of(self, doc: Doc) -> list[Span]:
+        """"its share of the UK short-haul market": a market share, however the market is
+        described (up to five words between "of" and the head noun)."""
+        found: list[Span] = []
+        for token in doc:
+            if token.lower_ not in ("share", "shares") or token.i + 2 >= len(doc):
+                continue
+            if doc[token.i + 1].lower_ != "of":
+                continue
+            for j in range(token.i + 2, min(token.i + 8, len(doc))):
+                if doc[j].is_punct and doc[j].text != "-":
+                    break
+                if doc[j].lower_ in self.share_heads:
+                    found.append(Span(doc, token.i, j + 1))
+                    break
+        return found
+
     def __call__(self, doc: Doc) -> Doc:
         by_kind: dict[str, list[Span]] = {"metric": [], "direction": [], "cut": [], "status": []}
         for match_id, start, end in self.matcher(doc):
@@ -146,7 +165,10 @@ class MetricAnnotator:
         for span in metric_spans:
             _, metric = self.labels[span.label]
             span._.metric = MetricCue(metric or None, span.text.casefold() in self.negative)
-        metric_spans = self._ratios(doc, metric_spans)
+        metric_spans = filter_spans([*self._ratios(doc, metric_spans), *self._shares_of(doc)])
+        for span in metric_spans:
+            if span._.metric is None:
+                span._.metric = MetricCue("market_share", False)
         for span in by_kind["direction"]:
             span._.direction = 1 if self.labels[span.label][1] == "up" else -1
         for span in by_kind["status"]:
