@@ -47,6 +47,7 @@ PER_SHARE = {"eps", "dividend_per_share"}
 
 _TABLE_ROW = re.compile(r"\bvs\.?\s", re.IGNORECASE)
 _BOUNDS = {"more", "less", "fewer"}
+_ANAPHORS = {"it", "that", "this"}
 _LEAD_CHARS = 400
 _PERIOD_NOUNS = {"quarter", "qtr", "year", "half", "months", "mths", "period"}
 
@@ -67,6 +68,7 @@ class Context:
     dollar: str = "USD"
     salient: str | None = None
     dividend_story: bool = False
+    last_metric: str | None = None
     bare_currencies: dict[str, str] = field(default_factory=dict)
 
     reference_entity: str | None = None
@@ -293,6 +295,8 @@ class FactAssembler:
                     r.period = None  # a declared dividend rate
         self._assign_statuses(doc, seg, resolved, ctx.published, before)
         facts = [self._fact(doc, seg, r) for r in resolved]
+        wholes = [f.metric.removesuffix("_change") for f in facts if f.metric not in PER_SHARE]
+        ctx.last_metric = wholes[-1] if wholes else None
         for index, fact in enumerate(facts):
             # "sold 39 million smartphones, up from 33 million": the same item
             if fact.metric == "units_sold" and fact.item is None and index:
@@ -411,7 +415,12 @@ class FactAssembler:
             if r.cand.comparative or r.period is not None:
                 continue
             prior = _dated_comparative(r, resolved)
-            if prior is not None:
+            reference = ctx.reference_for(r.org.name, r.org.parent)
+            if prior is not None and reference is not None and reference.end > prior.end and (
+                reference.granularity == prior.granularity
+            ):
+                r.period = reference  # "down about 36% from $10.6 billion in 2016" in a 2018 story
+            elif prior is not None:
                 r.period = _shift_year(prior, 1)
             elif (
                 r.cand.period_expr is None
@@ -478,7 +487,7 @@ class FactAssembler:
         cand.comparative, cand.revision = self._comparative(doc, seg, span)
         cue = self._cue_for(doc, seg, span, cues, q)
         if cue is None:
-            return None
+            return self._anaphoric(doc, seg, span, cand, subject, ctx)
         cand.cue = cue
         cand.metric = cue._.metric.metric
         negative = cue._.metric.negative
@@ -522,6 +531,31 @@ class FactAssembler:
             cand.notes.append("currency inherited")
         if negative and not cand.change and cand.metric != "job_cuts":
             cand.value = -abs(cand.value)  # but "with the loss of 350 jobs" counts 350 jobs
+        return cand
+
+    def _anaphoric(
+        self,
+        doc: Doc,
+        seg: Span,
+        span: Span,
+        cand: Candidate,
+        subject: Token | None,
+        ctx: Context,
+    ) -> Candidate | None:
+        """A figure whose subject is a pronoun for the previous sentence's figure: "its $6.7
+        billion operating income ... But it's down about 36% from $10.6 billion in 2016"."""
+        if ctx.last_metric is None or subject is None or subject.lower_ not in _ANAPHORS:
+            return None
+        direction = _direction_near(doc, seg, span)
+        if cand.quantity.kind == "percent":
+            if direction is None:
+                return None
+            cand.change = True
+            cand.value = abs(cand.value) * direction
+        elif cand.quantity.kind != "money" or not cand.comparative:
+            return None  # "it has written off 657 mln guilders": the company, not the figure
+        cand.metric = ctx.last_metric
+        cand.notes.append("metric of the previous sentence")
         return cand
 
     def _comparative(self, doc: Doc, seg: Span, span: Span) -> tuple[bool, bool]:
