@@ -582,7 +582,7 @@ class FactAssembler:
             if (token.is_punct and word not in {"(", ")"} and not joined) or _value_at(doc, i):
                 return False, False  # a clause boundary, but not the hyphen of "year-ago"
             steps += 1
-            if steps >= 6:
+            if steps >= 8:
                 break
         return False, False
 
