@@ -756,9 +756,10 @@ def find_period_expressions(text: str) -> list[PeriodExpr]:
     return list(_find_period_expressions(text))
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)
 def _find_period_expressions(text: str) -> tuple[PeriodExpr, ...]:
-    """Cached: the component and `stated_calendar` read the same document."""
+    """Cached for more documents than an `nlp.pipe` batch holds (32): the periods component
+    reads a whole batch before the assembler's `stated_calendar` reads the same texts."""
     found: list[tuple[int, int, int, PeriodExpr]] = []
     for rank, rule in enumerate(_rules()):
         for match in rule.pattern.finditer(text):
