@@ -146,33 +146,14 @@ class FactAssembler:
             w.casefold() for w in (*lex.market_subjects, *lex.person_subjects)
         }
         self.stand_ins = {w.casefold() for w in lex.stand_in_subjects}
-        self.bases = re.compile(
-            r"\b(?:"
-            + "|".join(re.escape(b) for b in sorted(lex.comparison_bases, key=len, reverse=True))
-            + r")(?!\w)",
-            re.IGNORECASE,
-        )
-        self.habitual = re.compile(
-            r"\b(?:" + "|".join(re.escape(m) for m in lex.habitual_markers) + r")\b",
-            re.IGNORECASE,
-        )
+        self.bases = _any_of(lex.comparison_bases, after=r"(?!\w)")
+        self.habitual = _any_of(lex.habitual_markers)
         self.uninherited = set(lex.uninherited_metrics)
         self.balances = set(lex.balance_metrics)
         self.declarations = {w.casefold() for w in lex.declaration_words}
-        self.period_dividends = re.compile(
-            r"\b(?:" + "|".join(re.escape(w) for w in lex.period_dividends) + r")\b",
-            re.IGNORECASE,
-        )
-        self.parties = re.compile(
-            r"\s*(?:to|from)\s+(?:an?\s+|the\s+)?(?:"
-            + "|".join(re.escape(p) for p in sorted(lex.partial_parties, key=len, reverse=True))
-            + r")\b",
-            re.IGNORECASE,
-        )
-        self.hypothetical = re.compile(
-            r"\b(?:" + "|".join(re.escape(m) for m in lex.hypothetical_markers) + r")\b",
-            re.IGNORECASE,
-        )
+        self.period_dividends = _any_of(lex.period_dividends)
+        self.parties = _any_of(lex.partial_parties, before=r"\s*(?:to|from)\s+(?:an?\s+|the\s+)?")
+        self.hypothetical = _any_of(lex.hypothetical_markers)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -978,6 +959,14 @@ class FactAssembler:
 # -- helpers on spans and segments ------------------------------------------------------
 
 
+def _any_of(phrases: list[str], *, before: str = r"\b", after: str = r"\b") -> re.Pattern[str]:
+    """One case-blind pattern for a lexicon list, longest phrase first."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(
+        before + "(?:" + "|".join(re.escape(p) for p in ordered) + ")" + after, re.IGNORECASE
+    )
+
+
 def _without_headline_repeats(text: str, facts: list[Fact]) -> list[Fact]:
     """A headline restates the article's figures, loosely ("PROFIT 11.7 PCT" for a pretax
     rise): keep a headline fact only when the body does not state the same amount, so the
@@ -1363,11 +1352,6 @@ def _currency_word(text: str) -> str:
     if not words or (len(words) > 1 and words[-2][:1].isupper() and not words[-2].isupper()):
         return ""
     return words[-1].casefold()
-
-
-def _has_cut_verb(seg: Span) -> bool:
-    doc = seg.doc
-    return any(seg.start <= c.start < seg.end for c in doc.spans[metrics.CUTS_KEY])
 
 
 def _cut_governs(seg: Span, span: Span) -> bool:
