@@ -552,6 +552,10 @@ class FactAssembler:
             word = token.lower_
             if word == "over" and steps == 0:
                 continue  # "over 35 %": at least, not a comparison
+            if word == "to" and steps == 0 and _previous_word(doc, i, seg.start) not in (
+                self.comparative_markers
+            ):
+                return False, False  # "over fiscal 1987 to 3.2 billion dlrs": the new level
             if word == "than" and steps == 0 and _previous_word(doc, i, seg.start) in _BOUNDS:
                 continue  # "more than 50%": a bound on the figure, not a comparison
             if word == "than" and i + 1 < len(doc) and doc[i + 1].pos_ in ("VERB", "AUX"):
