@@ -146,6 +146,7 @@ class FactAssembler:
             w.casefold() for w in (*lex.market_subjects, *lex.person_subjects)
         }
         self.stand_ins = {w.casefold() for w in lex.stand_in_subjects}
+        self.price_nouns = {w.casefold() for w in lex.price_nouns}
         self.bases = _any_of(lex.comparison_bases, after=r"(?!\w)")
         self.habitual = _any_of(lex.habitual_markers)
         self.uninherited = set(lex.uninherited_metrics)
@@ -182,7 +183,13 @@ class FactAssembler:
 
     def _segment_facts(self, doc: Doc, seg: Span, ctx: Context) -> list[Fact]:
         inside = _within(seg)
-        cues = [s for s in doc.spans[metrics.SPANS_KEY] if inside(s)]
+        named = [
+            o for o in doc.spans[organizations.SPANS_KEY] if inside(o) and o._.org.via != "coref"
+        ]
+        cues = [  # not "Workers" in "United Food and Commercial Workers"
+            s for s in doc.spans[metrics.SPANS_KEY]
+            if inside(s) and not any(o.start <= s.start and s.end <= o.end for o in named)
+        ]
         period_spans = [
             s for s in doc.spans[periods.SPANS_KEY] if inside(s) and _is_figure_period(s)
         ]
@@ -466,6 +473,9 @@ class FactAssembler:
         unit = ctx.bare_currencies.get(_currency_word(q.text), unit)
         cand = Candidate(span=span, quantity=q, value=q.value, unit=unit)
         cand.comparative, cand.revision = self._comparative(doc, seg, span)
+        owner = self._of_owner(doc, span)
+        if owner is not None and doc[owner].lower_ in self.price_nouns:
+            return None  # "an estimated price of 26 to 29 dlrs per share"
         cue = self._cue_for(doc, seg, span, cues, q)
         if cue is None:
             return self._anaphoric(doc, seg, span, cand, subject, ctx)
@@ -482,6 +492,8 @@ class FactAssembler:
             )
             if not left and not after and not forecast:
                 return None  # "priced at $15 per share": a price, not a result
+            if not left and _previous_word(doc, span.start, seg.start) == "at":
+                return None  # "convertible at 1.35 dlrs a share", "redeem at 26 dlrs a share"
             # but "analysts had expected 98 cents a share" is earnings per share
             if left and left[-1]._.metric.metric == "dividend_per_share":
                 cand.metric = "dividend_per_share"
@@ -818,9 +830,9 @@ class FactAssembler:
                 return None
         if cand.unit not in ("count", "percent") and metric in self.count_metrics:
             return None  # "sold $40bn of assets": a deal, not units
-        counted = _item_noun(cand.span)
+        counted = (_item(cand.span) or "").split(" ")[0].casefold()
         if metric == "units_sold" and cand.unit == "count" and counted in self.not_items:
-            return None
+            return None  # "1,200,000 of the shares", "300,000 tonnes of sorghum"
         if metric in PROFIT_METRICS and q.kind == "money" and q.scale == 0.01:
             metric = "eps"  # "an analyst estimate of 67 cents", "or 52 cents, a year earlier"
         if metric in PER_SHARE and not cand.change and (
@@ -1510,11 +1522,6 @@ def _shift_year(period: period_rules.Period, years: int) -> period_rules.Period:
     if period.end.month == 2 and period.end.day >= 28:
         end = date(end.year, 3, 1) - timedelta(days=1)
     return replace(period, label=label, start=move(period.start), end=end)
-
-
-def _item_noun(span: Span) -> str:
-    doc = span.doc
-    return doc[span.end].lower_ if span.end < len(doc) else ""
 
 
 def _item(span: Span) -> str | None:

@@ -60,6 +60,8 @@ class MetricLexicon(BaseModel):
     partial_parties: list[str]
     comparison_bases: list[str]
     share_of_heads: list[str]
+    not_metrics: list[str]
+    price_nouns: list[str]
     habitual_markers: list[str]
     uninherited_metrics: list[str]
     balance_metrics: list[str]
@@ -106,6 +108,7 @@ class MetricAnnotator:
         groups[("direction", "up")] = lex.change_up
         groups[("direction", "down")] = lex.change_down
         groups[("cut", "")] = lex.cut_verbs
+        groups[("metric", "-")] = lex.not_metrics  # longer than the cue inside: kept out
         for status, phrases in lex.status.items():
             groups[("status", status)] = phrases
         for (kind, value), phrases in groups.items():
@@ -161,7 +164,9 @@ class MetricAnnotator:
         for match_id, start, end in self.matcher(doc):
             kind, _ = self.labels[match_id]
             by_kind[kind].append(Span(doc, start, end, label=match_id))
-        metric_spans = filter_spans(by_kind["metric"])
+        metric_spans = [
+            s for s in filter_spans(by_kind["metric"]) if self.labels[s.label][1] != "-"
+        ]
         for span in metric_spans:
             _, metric = self.labels[span.label]
             span._.metric = MetricCue(metric or None, span.text.casefold() in self.negative)
