@@ -204,36 +204,9 @@ class FactAssembler:
             self._update_reference(doc, period_spans, ctx, seg)
             return []
         read = [self._candidate(doc, seg, s, cues, ctx) for s in value_spans]
-        for index in range(1, len(read)):
-            figure, restated = read[index - 1], read[index]
-            if (
-                figure is not None
-                and restated is not None
-                and restated.metric in PER_SHARE
-                and figure.metric != restated.metric
-                and _range_partners(doc, figure, restated)
-            ):
-                figure.metric = restated.metric  # "$4.40 to $4.50 a share"
-            if restated is None or not _restates(doc, value_spans[index - 1], restated.span):
-                continue
-            if figure is None:  # "a loss it excludes of 319,055 dlrs, or 16 cts a share"
-                read[index] = None
-            else:  # "compared with $18.0 billion, or $3.06 a share"
-                restated.comparative = figure.comparative
-        candidates = [c for c in read if c is not None]
+        candidates = _paired(doc, value_spans, read)
         self._assign_periods(doc, candidates, period_spans)
-        events = [s for s in doc.spans[periods.SPANS_KEY] if inside(s) and _dates_an_event(s)]
-        for cand in candidates:
-            dating = [e for e in events if _event_of_clause(cand.span, e)]
-            if cand.comparative or not dating:
-                continue
-            event = min(dating, key=lambda e: _period_distance(doc, cand.span, e))
-            own = cand.period_expr
-            if own is None or _period_distance(doc, cand.span, event) < _period_distance(
-                doc, cand.span, own
-            ):
-                # "had sales of 67 mln dlrs when it was acquired in 1971": then, not now
-                cand.period_expr, cand.period_options = event, [event]
+        _date_by_events(doc, [s for s in doc.spans[periods.SPANS_KEY] if inside(s)], candidates)
         resolved: list[Resolved] = []
         for cand in candidates:
             org = organizations.subject_of(doc, cand.span.start, cand.span.end)
@@ -1078,6 +1051,47 @@ def _value_at(doc: Doc, i: int, *, conversions: bool = False) -> bool:
         if span.start <= i < span.end:
             return conversions or not span._.quantity.is_conversion
     return False
+
+
+def _paired(doc: Doc, spans: list[Span], read: list[Candidate | None]) -> list[Candidate]:
+    """Neighbouring figures that belong together: the ends of a per-share range share its
+    metric ("$4.40 to $4.50 a share"), and a per-share restatement follows its figure: a
+    comparative's is comparative ("compared with $18.0 billion, or $3.06 a share"), a
+    dropped component's is dropped ("a loss it excludes of 319,055 dlrs, or 16 cts a share")."""
+    read = list(read)
+    for index in range(1, len(read)):
+        figure, restated = read[index - 1], read[index]
+        if (
+            figure is not None
+            and restated is not None
+            and restated.metric in PER_SHARE
+            and figure.metric != restated.metric
+            and _range_partners(doc, figure, restated)
+        ):
+            figure.metric = restated.metric
+        if restated is None or not _restates(doc, spans[index - 1], restated.span):
+            continue
+        if figure is None:
+            read[index] = None
+        else:
+            restated.comparative = figure.comparative
+    return [c for c in read if c is not None]
+
+
+def _date_by_events(doc: Doc, period_spans: list[Span], candidates: list[Candidate]) -> None:
+    """An event in a figure's own clause dates it when nearer than its period: "had sales
+    of 67 mln dlrs when it was acquired in 1971" covers 1971, not the story's year."""
+    events = [s for s in period_spans if _dates_an_event(s)]
+    for cand in candidates:
+        dating = [e for e in events if _event_of_clause(cand.span, e)]
+        if cand.comparative or not dating:
+            continue
+        event = min(dating, key=lambda e: _period_distance(doc, cand.span, e))
+        own = cand.period_expr
+        if own is None or _period_distance(doc, cand.span, event) < _period_distance(
+            doc, cand.span, own
+        ):
+            cand.period_expr, cand.period_options = event, [event]
 
 
 def _dividend_headline(doc: Doc) -> bool:
