@@ -158,12 +158,13 @@ class FactAssembler:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
+        salient = _salient_name(doc)
         context = Context(
             published=doc._.published,
             stated_calendar=period_rules.stated_calendar(text, published=doc._.published),
             default_currency=_dominant_currency(doc),
-            dollar=_stated_dollar(doc, _salient_name(doc)),
-            salient=_salient_name(doc),
+            dollar=_stated_dollar(doc, salient),
+            salient=salient,
             bare_currencies=_bare_currencies(doc),
             dividend_story=_dividend_headline(doc),
         )
@@ -1148,11 +1149,12 @@ def _before_to_money(doc: Doc, span: Span) -> bool:
 
 def _after_a_name(doc: Doc, span: Span) -> bool:
     """A bare number set off by commas right after a person's name."""
-    i = _index_before(doc, span.start)
+    comma = _index_before(doc, span.start)
+    name = _index_before(doc, comma)
     return (
-        doc[i].text == ","
-        and i > 0
-        and doc[_index_before(doc, i)].ent_type_ == "PERSON"
+        name >= 0
+        and doc[comma].text == ","
+        and doc[name].ent_type_ == "PERSON"
         and span.end < len(doc)
         and doc[span.end].text == ","
     )
@@ -1240,9 +1242,7 @@ def _direction_near(doc: Doc, seg: Span, span: Span) -> int | None:
 
 
 def _previous_word(doc: Doc, i: int, floor: int) -> str:
-    j = i - 1
-    while j >= floor and doc[j].is_space:
-        j -= 1
+    j = _index_before(doc, i, floor)
     return doc[j].lower_ if j >= floor else ""
 
 
@@ -1348,14 +1348,25 @@ def _stated_dollar(doc: Doc, salient: str | None) -> str:
     if us_named:
         return "USD"
     lead = doc.text[:300]
-    for code, places in quantities.currency_context().dollar_places.items():
-        names = "|".join(re.escape(p) for p in places)
-        if salient and re.search(rf"\b(?:{names})\b", salient):
-            return code
-        dateline = rf"(?:^|\n)\s*(?:{names})\b[^\n]{{0,30}}?(?:\(Reuters\)\s*)?[-\u2013\u2014]"
-        if re.search(dateline, lead, re.IGNORECASE):
+    for code, in_name, dateline in _dollar_places():
+        if (salient and in_name.search(salient)) or dateline.search(lead):
             return code
     return "USD"
+
+
+@cache
+def _dollar_places() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+    """Per dollar: its places as a word of a company name, and opening a dateline."""
+    patterns = []
+    for code, places in quantities.currency_context().dollar_places.items():
+        names = "|".join(re.escape(p) for p in places)
+        in_name = re.compile(rf"\b(?:{names})\b")
+        dateline = re.compile(
+            rf"(?:^|\n)\s*(?:{names})\b[^\n]{{0,30}}?(?:\(Reuters\)\s*)?[-\u2013\u2014]",
+            re.IGNORECASE,
+        )
+        patterns.append((code, in_name, dateline))
+    return tuple(patterns)
 
 
 def _bare_currencies(doc: Doc) -> dict[str, str]:
@@ -1420,10 +1431,7 @@ def _is_figure_period(span: Span) -> bool:
     if _dates_an_event(span):
         return False  # "Founded in 1977"
     if previous in {"in", "on"} and expr.kind in ("month", "date"):
-        i = span.start - 1
-        while i > 0 and doc[i].is_space:
-            i -= 1
-        return _previous_word(doc, i, 0) not in _speech_verbs()
+        return _previous_word(doc, _index_before(doc, span.start), 0) not in _speech_verbs()
     return True
 
 
@@ -1456,12 +1464,13 @@ def _event_of_clause(value: Span, event: Span) -> bool:
     return False
 
 
-def _index_before(doc: Doc, i: int) -> int:
-    """The index of the first non-space token before token `i`."""
+def _index_before(doc: Doc, i: int, floor: int = 0) -> int:
+    """The index of the first non-space token before token `i`, not before `floor`
+    (`floor - 1` when there is none)."""
     j = i - 1
-    while j > 0 and doc[j].is_space:
+    while j >= floor and doc[j].is_space:
         j -= 1
-    return max(j, 0)
+    return j
 
 
 @cache

@@ -155,7 +155,9 @@ class MetricAnnotator:
                 if doc[j].is_punct and doc[j].text != "-":
                     break
                 if doc[j].lower_ in self.share_heads:
-                    found.append(Span(doc, token.i, j + 1))
+                    share = Span(doc, token.i, j + 1)
+                    share._.metric = MetricCue("market_share", False)
+                    found.append(share)
                     break
         return found
 
@@ -171,9 +173,6 @@ class MetricAnnotator:
             _, metric = self.labels[span.label]
             span._.metric = MetricCue(metric or None, span.text.casefold() in self.negative)
         metric_spans = filter_spans([*self._ratios(doc, metric_spans), *self._shares_of(doc)])
-        for span in metric_spans:
-            if span._.metric is None:
-                span._.metric = MetricCue("market_share", False)
         for span in by_kind["direction"]:
             span._.direction = 1 if self.labels[span.label][1] == "up" else -1
         for span in by_kind["status"]:
