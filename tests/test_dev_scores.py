@@ -22,6 +22,9 @@ FLOORS = {
     "fpb-dev.jsonl": (0.93, 0.95),
     "reuters-dev.jsonl": (0.88, 0.95),
     "fincausal-dev.jsonl": (0.85, 0.95),
+    "fpb2-dev.jsonl": (0.84, 0.95),
+    "reuters2-dev.jsonl": (0.74, 0.95),
+    "fincausal2-dev.jsonl": (0.20, 0.90),
 }
 
 

@@ -354,7 +354,10 @@ def test_recall_floor_on_development_gold(dev_dir: Path) -> None:
             text, published = doc["text"], _d(doc.get("published"))
             resolved_by_entity: dict[str, list[tuple[PeriodExpr, Period | None]]] = {}
             for fact in doc["facts"]:
-                if not fact.get("period_start"):
+                alternatives = fact.get("period_alternatives") or []
+                # A [null, null] alternative marks a figure whose year the text never fixes:
+                # there is no period the expressions must resolve to.
+                if not fact.get("period_start") or [None, None] in alternatives:
                     continue
                 where = text.find(fact["evidence"])
                 if where < 0:
@@ -373,7 +376,7 @@ def test_recall_floor_on_development_gold(dev_dir: Path) -> None:
                     continue
                 with_expr += 1
                 gold = [(fact["period_start"], fact["period_end"])]
-                gold += [tuple(pair) for pair in fact.get("period_alternatives") or []]
+                gold += [tuple(pair) for pair in alternatives]
                 hits += any(p is not None and _close(p, g) for p in inside for g in gold)
     assert with_expr > 50
     assert hits / with_expr >= 0.70, f"{hits}/{with_expr}"
