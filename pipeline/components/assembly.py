@@ -23,7 +23,9 @@ from .. import periods as period_rules
 from .. import quantities
 from ..facts import Fact, Status
 from ..quantities import Quantity
+from ..tables import find_flat_tables
 from . import hygiene, metrics, organizations, periods, values
+from .table_facts import table_facts
 
 NAME = "newsfacts_facts"
 
@@ -168,10 +170,15 @@ class FactAssembler:
             bare_currencies=_bare_currencies(doc),
             dividend_story=_dividend_headline(doc),
         )
+        tables = find_flat_tables(text)
         facts: list[Fact] = []
+        for table in tables:
+            facts.extend(table_facts(doc, table, dollar=context.dollar))
         for segment in _segments(doc):
             if (
-                hygiene.is_excluded(doc, segment.start_char)
+                any(t.char_start < segment.end_char and segment.start_char < t.char_end
+                    for t in tables)  # read cell by cell above
+                or hygiene.is_excluded(doc, segment.start_char)
                 or hygiene.caption_sentence(segment.text)
                 or self.hypothetical.search(" ".join(segment.text.split()))
             ):

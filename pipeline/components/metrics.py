@@ -68,6 +68,7 @@ class MetricLexicon(BaseModel):
     event_verbs: list[str]
     declaration_words: list[str]
     period_dividends: list[str]
+    table_peer_rows: list[str]
 
     @model_validator(mode="after")
     def _no_duplicates(self) -> MetricLexicon:

@@ -1,0 +1,96 @@
+"""Comparison tables that stock sites flatten into text, read cell by cell.
+
+Pure functions, no spaCy. A scraped table loses its grid and keeps its cells joined by
+" - ", a row per run, rows apart by two spaces:
+
+    - - Gross Revenue - Net Income - P/E Ratio  - Acme - $8.4 million - -$1.2 million - 17.11  - ...
+
+Read as prose, every cell becomes a loose number; read as a table, each cell has a row
+(whose figure) and a column (which metric). `find_flat_tables` returns the tables with
+every cell's span in the text (start inclusive, end exclusive), so the assembler can emit
+the cells of the columns it knows and stay silent on the rest (ratings, ratios, margins).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_HEADER_START = re.compile(r"(?:^|(?<=\s))- - (?=\S)")
+_RUN_END = re.compile(r"\s{2,}|\n|$")
+_CELL_SEP = " - "
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class FlatTable:
+    """A header row and its body rows; `rows[i][0]` is the row's name cell."""
+
+    char_start: int
+    char_end: int
+    headers: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+def _cells(text: str, start: int, end: int) -> list[Cell]:
+    out: list[Cell] = []
+    position = start
+    while True:
+        cut = text.find(_CELL_SEP, position, end)
+        stop = end if cut < 0 else cut
+        raw = text[position:stop]
+        lead = len(raw) - len(raw.lstrip())
+        out.append(Cell(raw.strip(), position + lead, position + lead + len(raw.strip())))
+        if cut < 0:
+            return out
+        position = cut + len(_CELL_SEP)
+
+
+def _run(text: str, start: int) -> tuple[int, int]:
+    """The span of one row: from `start` to the next run of spaces or line break."""
+    end = _RUN_END.search(text, start)
+    return start, end.start() if end else len(text)
+
+
+def find_flat_tables(text: str) -> list[FlatTable]:
+    """Every flattened table: a "- - " header row followed by "- "-led rows of as many
+    cells as there are headers, plus the row's name."""
+    tables: list[FlatTable] = []
+    for match in _HEADER_START.finditer(text):
+        if tables and match.start() < tables[-1].char_end:
+            continue
+        head_start, head_end = _run(text, match.end())
+        headers = _cells(text, head_start, head_end)
+        if len(headers) < 2 or any(not h.text or h.text[0].isdigit() for h in headers):
+            continue
+        rows: list[tuple[Cell, ...]] = []
+        position = head_end
+        while True:
+            gap = re.compile(r"\s*- (?=\S)").match(text, position)
+            if gap is None:
+                break
+            row_start, row_end = _run(text, gap.end())
+            cells = _cells(text, row_start, row_end)
+            if len(cells) != len(headers) + 1 or not cells[0].text:
+                break
+            rows.append(tuple(cells))
+            position = row_end
+        if rows:
+            tables.append(
+                FlatTable(match.start(), rows[-1][-1].char_end, tuple(headers), tuple(rows))
+            )
+    return tables
+
+
+def is_negative(cell: Cell) -> bool:
+    """"-$15.08 million" and "($0.39)": the accounting forms of a negative figure."""
+    text = cell.text
+    return text.startswith(("-", "−")) or (text.startswith("(") and text.endswith(")")) or (
+        "(" in text and text.endswith(")") and text.index("(") <= 2
+    )
