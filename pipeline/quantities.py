@@ -471,6 +471,8 @@ def _read(
         kind, code = "money", pre_code
     elif entry is not None:
         kind, code = "money", entry[1]
+    elif g.per_share.match(text, end) is not None:
+        kind, code = "money", DOLLAR  # "a dividend of 0.104 per share": the story's dollar
     else:
         kind, code = "count", "count"
     if kind == "count" and scale is None and _is_not_a_count(text, start, end, number, value, g):
@@ -484,7 +486,7 @@ def _read(
         kind=kind,
         approximate=_is_approximate(text, start, g),
         is_range=is_range,
-        currency_explicit=kind == "money",
+        currency_explicit=kind == "money" and (pre_code is not None or entry is not None),
         bare_dollar=code == DOLLAR,
         per_share=kind == "money" and g.per_share.match(text, end) is not None,
         scale=factor,
@@ -585,6 +587,19 @@ def _fractions(text: str, lowered: str, g: _Grammar) -> list[Quantity]:
     return found
 
 
+def _accounting_negative(text: str, q: Quantity, previous: Quantity | None) -> bool:
+    """A dollar figure written "($0.39)" or "-$15.08 million" is negative, as in accounts;
+    "EUR 71.9 mn (EUR 86.0 mn)" right after a figure is its comparative, not a negative."""
+    if q.kind != "money" or "$" not in q.text:
+        return False
+    before = text[q.char_start - 1] if q.char_start else ""
+    if before in ("-", "−"):
+        return q.char_start < 2 or text[q.char_start - 2] in " (\n"
+    if before != "(" or text[q.char_end : q.char_end + 1] != ")":
+        return False
+    return previous is None or text[previous.char_end : q.char_start - 1].strip() != ""
+
+
 def find_quantities(text: str, *, default_dollar: str = "USD") -> list[Quantity]:
     """Every money, percent and count quantity in `text`, in order.
 
@@ -611,6 +626,8 @@ def find_quantities(text: str, *, default_dollar: str = "USD") -> list[Quantity]
             found[-1] = _with_unit_of(found[-1], quantity)
         if found and _is_conversion(found[-1], quantity, text, g):
             quantity = replace(quantity, is_conversion=True)
+        elif _accounting_negative(text, quantity, found[-1] if found else None):
+            quantity = replace(quantity, value=-quantity.value)
         found.append(quantity)
     if lowered is not None and "by " in lowered:
         fractions = _fractions(text, lowered, g)

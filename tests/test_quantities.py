@@ -149,7 +149,7 @@ def _dev_recall() -> tuple[float, list[str]]:
                 value = abs(fact["value"])
                 tolerance = 0.05 if unit == "percent" else 0.01 * value
                 if any(
-                    abs(q.value - value) <= tolerance
+                    abs(abs(q.value) - value) <= tolerance
                     and not q.is_conversion
                     and (
                         q.unit == unit

@@ -439,6 +439,8 @@ class FactAssembler:
         self, doc: Doc, seg: Span, span: Span, cues: list[Span], ctx: Context
     ) -> Candidate | None:
         q: Quantity = span._.quantity
+        if _margin_over_figure(doc, span):
+            return None  # "topping the consensus estimate of $0.06 by $0.05": a difference
         if q.kind == "count" and _after_a_name(doc, span):
             return None  # "chief executive Mark Ellery, 58, told analysts": an age
         if q.kind == "count" and not q.currency_explicit and _before_to_money(doc, span):
@@ -1059,6 +1061,25 @@ def _value_at(doc: Doc, i: int, *, conversions: bool = False) -> bool:
         if span.start <= i < span.end:
             return conversions or not span._.quantity.is_conversion
     return False
+
+
+def _margin_over_figure(doc: Doc, span: Span) -> bool:
+    """ "beat the estimate of $1.05 by $0.15", "missed it by ($0.42)", "50 cents a share,
+    7 cents a share above estimates": the gap between two figures, not a result."""
+    i = span.start - 1
+    while i >= 0 and doc[i].text in ("(", "-"):
+        i -= 1
+    if i >= 1 and doc[i].lower_ == "by":
+        j = i - 1
+        while j >= 0 and doc[j].text in (")", "per", "a", "share"):
+            j -= 1
+        return j >= 0 and _value_at(doc, j)
+    after = [t.lower_ for t in doc[span.end : span.end + 4]]
+    while after and after[0] in ("per", "a", "share", ")"):
+        after = after[1:]
+    return len(after) >= 2 and after[0] in ("above", "below", "ahead") and after[1] in (
+        "estimates", "expectations", "consensus", "forecasts", "the", "analysts", "of"
+    )
 
 
 def _paired(doc: Doc, spans: list[Span], read: list[Candidate | None]) -> list[Candidate]:

@@ -59,7 +59,7 @@ def table_facts(doc: Doc, table: FlatTable, *, dollar: str = "USD") -> list[Fact
             if len(found) != 1:
                 continue
             q = found[0]
-            value = -q.value if is_negative(cell) else q.value
+            value = -abs(q.value) if is_negative(cell) else q.value
             facts.append(
                 Fact(
                     doc_id=doc._.doc_id or "",

@@ -1,0 +1,37 @@
+"""Stock-site templates: EPS briefs and dividend declarations, sentences written for the tests."""
+
+from __future__ import annotations
+
+
+def _facts(nlp, text: str) -> set[tuple[str, float, str, str]]:  # type: ignore[no-untyped-def]
+    return {(f.metric, round(f.value, 4), f.unit, f.status) for f in nlp(text)._.facts}
+
+
+def test_eps_brief_gives_actual_and_estimate_not_the_margin(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Brightwell Pumps (NASDAQ:BWPX) reported $0.42 earnings per share for the quarter, "
+        "topping the consensus estimate of $0.35 by $0.07."
+    )
+    facts = _facts(nlp, text)
+    assert ("eps", 0.42, "USD", "actual") in facts
+    assert ("eps", 0.07, "USD", "forecast") not in facts
+    assert all(value != 0.07 for _, value, _, _ in facts)
+
+
+def test_a_loss_in_parentheses_is_negative(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Ostara Mills (NYSE:OSM) reported ($0.18) EPS for the quarter, missing the consensus "
+        "estimate of ($0.11) by ($0.07)."
+    )
+    values = {value for _, value, _, _ in _facts(nlp, text)}
+    assert -0.18 in values and 0.07 not in values and -0.07 not in values
+
+
+def test_dividend_without_currency_sign_is_the_stories_dollar(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Ostara Mills Income Fund (NYSE:OMF) declared a monthly dividend on Friday. Investors "
+        "of record on Friday, March 13th will be paid a dividend of 0.085 per share on "
+        "Tuesday, March 31st."
+    )
+    facts = [f for f in nlp(text)._.facts if f.metric == "dividend_per_share"]
+    assert [(f.value, f.unit, f.period) for f in facts] == [(0.085, "USD", None)]
