@@ -286,13 +286,18 @@ def canonical_name(surface: str) -> str:
     "CALUMET INDUSTRIES <CALI>" -> "Calumet Industries".
     """
     text = _POSSESSIVE.sub("", strip_tickers(surface)).strip(" ,;:()\"'")
+    if "(" in text and surface.rstrip().endswith(")") and text.count("(") > text.count(")"):
+        text += ")"  # "Jerash Holdings (US)": a closed parenthesis is part of the name
     listed = lookup(text)
     if listed is not None:
         return listed[0]
     words = text.split()
     if len(words) > 1 and words[0].casefold() == "the":
         words = words[1:]
-    words = _drop_words(words, word_set("not_organizations"), from_end=False)
+    kept = _drop_words(words, word_set("not_organizations"), from_end=False)
+    # a wire label first ("Rev") goes, unless only a legal form would be left ("Rev Group")
+    if any(fold(w) not in word_set("legal_suffixes") for w in kept):
+        words = kept
     words = _drop_words(words, word_set("leading_descriptors"), from_end=False)
     words = _drop_words(words, word_set("legal_prefixes"), from_end=False)
     words = [w.rstrip(",") for w in words]

@@ -65,6 +65,8 @@ def _subject_at(doc: Doc, surface: str) -> OrgMention | None:
         ("Shr Royal Dutch Petroleum Co", "Royal Dutch Petroleum"),
         ("Nissan Motor Co", "Nissan"),
         ("Wal-Mart Stores Inc", "Walmart"),
+        ("Halden Holdings (UK)", "Halden Holdings (UK)"),
+        ("Net Group", "Net"),
     ],
 )
 def test_canonical_name(surface: str, expected: str) -> None:
