@@ -34,4 +34,6 @@ def test_dividend_without_currency_sign_is_the_stories_dollar(nlp) -> None:  # t
         "Tuesday, March 31st."
     )
     facts = [f for f in nlp(text)._.facts if f.metric == "dividend_per_share"]
-    assert [(f.value, f.unit, f.period) for f in facts] == [(0.085, "USD", None)]
+    assert [(f.value, f.unit, f.period, f.status) for f in facts] == [
+        (0.085, "USD", None, "actual")
+    ]

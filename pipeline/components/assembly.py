@@ -157,6 +157,7 @@ class FactAssembler:
         self.period_dividends = _any_of(lex.period_dividends)
         self.parties = _any_of(lex.partial_parties, before=r"\s*(?:to|from)\s+(?:an?\s+|the\s+)?")
         self.hypothetical = _any_of(lex.hypothetical_markers)
+        self.schedule_cues = {w.casefold() for w in lex.dividend_schedule_cues}
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -937,6 +938,8 @@ class FactAssembler:
             if i in statuses:
                 if cand.comparative and token.lower_ not in self.status_nouns:
                     break
+                if metric.startswith("dividend_per_share") and token.lower_ in self.schedule_cues:
+                    return "actual"  # "will be paid a dividend of 0.10": declared, not foreseen
                 found = "target" if statuses[i] == "target" else "forecast"
                 break
             if token.lower_ in self.comparative_markers and not cand.comparative:

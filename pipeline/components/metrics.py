@@ -69,6 +69,7 @@ class MetricLexicon(BaseModel):
     declaration_words: list[str]
     period_dividends: list[str]
     table_peer_rows: list[str]
+    dividend_schedule_cues: list[str]
 
     @model_validator(mode="after")
     def _no_duplicates(self) -> MetricLexicon:
