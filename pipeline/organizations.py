@@ -50,6 +50,7 @@ class OrganizationData(BaseModel):
     legal_suffixes: list[str]
     legal_prefixes: list[str]
     leading_descriptors: list[str]
+    headline_verbs: list[str]
     unit_words: list[str]
     unit_name_heads: list[str]
     news_outlets: list[str]
@@ -301,6 +302,10 @@ def canonical_name(surface: str) -> str:
     words = _drop_words(words, word_set("leading_descriptors"), from_end=False)
     words = _drop_words(words, word_set("legal_prefixes"), from_end=False)
     words = [w.rstrip(",") for w in words]
+    words = _drop_words(words, word_set("headline_verbs"), from_end=True)
+    kept = _drop_words(words, word_set("headline_verbs"), from_end=False)
+    if any(fold(w) not in word_set("legal_suffixes") for w in kept):
+        words = kept
     trailing = word_set("legal_suffixes") | _TRAILING_CONNECTORS
     words = _drop_words(words, trailing, from_end=True)
     joined = " ".join(words)

@@ -67,6 +67,9 @@ def _subject_at(doc: Doc, surface: str) -> OrgMention | None:
         ("Wal-Mart Stores Inc", "Walmart"),
         ("Halden Holdings (UK)", "Halden Holdings (UK)"),
         ("Net Group", "Net"),
+        ("Halden North American Announces", "Halden North American"),
+        ("Analyzing Ostara Mills", "Ostara Mills"),
+        ("Issues Ltd", "Issues"),
     ],
 )
 def test_canonical_name(surface: str, expected: str) -> None:
