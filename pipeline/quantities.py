@@ -74,6 +74,7 @@ class ValueData(BaseModel):
     dollar_before: list[str]
     dollar_after: list[str]
     subunits_after: dict[str, list[str]]
+    subunits_before: dict[str, list[str]] = {}
     percent_after: list[str]
     scales: dict[str, Scale]
     glued_only: list[str]
@@ -92,7 +93,11 @@ class ValueData(BaseModel):
     @model_validator(mode="after")
     def _forms_unique(self) -> ValueData:
         tables = {
-            "before": {**self.currency_before, DOLLAR: self.dollar_before},
+            "before": {
+                **self.currency_before,
+                DOLLAR: self.dollar_before,
+                **{f"hundredth of {k}": v for k, v in self.subunits_before.items()},
+            },
             "after": {
                 **self.currency_after,
                 DOLLAR: self.dollar_after,
@@ -113,6 +118,7 @@ class _Grammar:
 
     number: re.Pattern[str]
     before: dict[str, str]
+    before_subunits: frozenset[str]
     before_lengths: tuple[int, ...]
     after: dict[str, tuple[Kind | Literal["subunit"], str]]
     after_words: int
@@ -171,6 +177,7 @@ def _grammar() -> _Grammar:
     data = load("values.yaml", ValueData)
     before = {form: code for code, forms in data.currency_before.items() for form in forms}
     before.update({form: DOLLAR for form in data.dollar_before})
+    before.update({form: code for code, forms in data.subunits_before.items() for form in forms})
     after: dict[str, tuple[Kind | Literal["subunit"], str]] = {}
     for code, forms in data.currency_after.items():
         after.update({_fold(f): ("money", code) for f in forms})
@@ -191,6 +198,7 @@ def _grammar() -> _Grammar:
     return _Grammar(
         number=re.compile(rf"(?P<num>{number})(?:[ \t]?[-–][ \t]?(?P<num2>{number}))?"),
         before=before,
+        before_subunits=frozenset(f for forms in data.subunits_before.values() for f in forms),
         before_lengths=tuple(sorted({len(f) for f in before}, reverse=True)),
         after=after,
         after_words=max(len(form.split()) for form in after),
@@ -469,6 +477,8 @@ def _read(
         kind, code, factor = "money", entry[1], factor / 100
     elif pre_code is not None:
         kind, code = "money", pre_code
+        if text[start:anchor].strip() in g.before_subunits:
+            factor /= 100  # "GBX 2.40": pence
     elif entry is not None:
         kind, code = "money", entry[1]
     elif g.per_share.match(text, end) is not None:
