@@ -37,3 +37,13 @@ def test_dividend_without_currency_sign_is_the_stories_dollar(nlp) -> None:  # t
     assert [(f.value, f.unit, f.period, f.status) for f in facts] == [
         (0.085, "USD", None, "actual")
     ]
+
+
+def test_a_consensus_estimate_beside_a_result_leaves_the_result_actual(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Brightwell Pumps (NASDAQ:BWPX) reported $0.42 EPS for the quarter. The business had "
+        "revenue of $51.20 million for the quarter, compared to the consensus estimate of "
+        "$49.00 million."
+    )
+    revenue = {(f.value, f.status) for f in nlp(text)._.facts if f.metric == "revenue"}
+    assert revenue == {(51.2e6, "actual"), (49e6, "forecast")}

@@ -158,6 +158,7 @@ class FactAssembler:
         self.parties = _any_of(lex.partial_parties, before=r"\s*(?:to|from)\s+(?:an?\s+|the\s+)?")
         self.hypothetical = _any_of(lex.hypothetical_markers)
         self.schedule_cues = {w.casefold() for w in lex.dividend_schedule_cues}
+        self.third_parties = {w.casefold() for w in lex.third_party_estimators}
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -558,7 +559,12 @@ class FactAssembler:
                 return False, False  # "net sales more than doubled to 154.1 billion yen"
             if word in self.comparative_markers:
                 window = doc[max(seg.start, i - 8) : span.start]
-                return True, any(t.lower_ in self.status_nouns for t in window)
+                # "from its previous forecast of 42 million" revises the company's own
+                # outlook; "compared to the consensus estimate of" cites other people's
+                revises = any(t.lower_ in self.status_nouns for t in window) and not any(
+                    t.lower_.rstrip("'’") in self.third_parties for t in window
+                )
+                return True, revises
             joined = token.text == "-" and not token.whitespace_ and not doc[i - 1].whitespace_
             if (token.is_punct and word not in {"(", ")"} and not joined) or _value_at(doc, i):
                 return False, False  # a clause boundary, but not the hyphen of "year-ago"

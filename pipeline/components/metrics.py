@@ -70,6 +70,7 @@ class MetricLexicon(BaseModel):
     period_dividends: list[str]
     table_peer_rows: list[str]
     dividend_schedule_cues: list[str]
+    third_party_estimators: list[str]
 
     @model_validator(mode="after")
     def _no_duplicates(self) -> MetricLexicon:
