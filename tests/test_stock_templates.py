@@ -47,3 +47,12 @@ def test_a_consensus_estimate_beside_a_result_leaves_the_result_actual(nlp) -> N
     )
     revenue = {(f.value, f.status) for f in nlp(text)._.facts if f.metric == "revenue"}
     assert revenue == {(51.2e6, "actual"), (49e6, "forecast")}
+
+
+def test_a_share_price_move_is_no_result(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Ostara Mills said net profit rose 12% to $310 million in 2024, sending its shares "
+        "up 7%."
+    )
+    facts = {(f.metric, f.value) for f in nlp(text)._.facts}
+    assert facts == {("net_income", 310e6), ("net_income_change", 12.0)}

@@ -159,6 +159,7 @@ class FactAssembler:
         self.hypothetical = _any_of(lex.hypothetical_markers)
         self.schedule_cues = {w.casefold() for w in lex.dividend_schedule_cues}
         self.third_parties = {w.casefold() for w in lex.third_party_estimators}
+        self.market_nouns = {w.casefold() for w in lex.market_move_nouns}
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -443,6 +444,8 @@ class FactAssembler:
         q: Quantity = span._.quantity
         if _margin_over_figure(doc, span):
             return None  # "topping the consensus estimate of $0.06 by $0.05": a difference
+        if q.kind == "percent" and self._market_move(doc, seg, span, cues):
+            return None  # "sending its shares up 6%", "shares have fallen 51%"
         if q.kind == "count" and _after_a_name(doc, span):
             return None  # "chief executive Mark Ellery, 58, told analysts": an age
         if q.kind == "count" and not q.currency_explicit and _before_to_money(doc, span):
@@ -535,6 +538,17 @@ class FactAssembler:
         cand.metric = ctx.last_metric
         cand.notes.append("metric of the previous sentence")
         return cand
+
+    def _market_move(self, doc: Doc, seg: Span, span: Span, cues: list[Span]) -> bool:
+        """A percent a few words after "shares" or "stock", with no metric cue between, is
+        the market's move, whatever the clause's subject."""
+        floor = max(seg.start, span.start - 5)
+        for i in range(span.start - 1, floor - 1, -1):
+            if any(c.start <= i < c.end for c in cues) or _value_at(doc, i) or doc[i].is_punct:
+                return False
+            if doc[i].lower_ in self.market_nouns:
+                return True
+        return False
 
     def _comparative(self, doc: Doc, seg: Span, span: Span) -> tuple[bool, bool]:
         """Whether a value opens a comparative ("from", "vs", "compared to/with",

@@ -71,6 +71,7 @@ class MetricLexicon(BaseModel):
     table_peer_rows: list[str]
     dividend_schedule_cues: list[str]
     third_party_estimators: list[str]
+    market_move_nouns: list[str]
 
     @model_validator(mode="after")
     def _no_duplicates(self) -> MetricLexicon:
