@@ -56,3 +56,13 @@ def test_a_share_price_move_is_no_result(nlp) -> None:  # type: ignore[no-untype
     )
     facts = {(f.metric, f.value) for f in nlp(text)._.facts}
     assert facts == {("net_income", 310e6), ("net_income_change", 12.0)}
+
+
+def test_exchange_prefix_and_news_wire_are_not_the_fund(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Halden Global Income ETF (NYSEARCA:HGIE) announced a monthly dividend on Monday, "
+        "RTT News reports. Stockholders of record on Friday, May 8th will be paid a dividend "
+        "of 0.061 per share on Friday, May 15th."
+    )
+    facts = [f for f in nlp(text)._.facts if f.metric == "dividend_per_share"]
+    assert [(f.entity, f.value) for f in facts] == [("Halden Global Income ETF", 0.061)]
