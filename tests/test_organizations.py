@@ -70,6 +70,8 @@ def _subject_at(doc: Doc, surface: str) -> OrgMention | None:
         ("Halden North American Announces", "Halden North American"),
         ("Analyzing Ostara Mills", "Ostara Mills"),
         ("Issues Ltd", "Issues"),
+        ("REIT Halden Centers", "Halden Centers"),
+        ("Halden Medical REIT", "Halden Medical REIT"),
     ],
 )
 def test_canonical_name(surface: str, expected: str) -> None:
