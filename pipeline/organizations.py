@@ -251,6 +251,12 @@ def _drop_words(words: list[str], folded: frozenset[str], *, from_end: bool) -> 
     return words
 
 
+def _drop_leading(words: list[str], folded: frozenset[str]) -> list[str]:
+    """Leading `folded` words dropped, unless only a legal form would be left ("Rev Group")."""
+    kept = _drop_words(words, folded, from_end=False)
+    return kept if any(fold(w) not in word_set("legal_suffixes") for w in kept) else words
+
+
 def _title_case(words: list[str]) -> list[str]:
     """Headline capitals to name case; acronyms stay (VMC, KCI, BT), "DEL" -> "Del"."""
 
@@ -295,17 +301,12 @@ def canonical_name(surface: str) -> str:
     words = text.split()
     if len(words) > 1 and words[0].casefold() == "the":
         words = words[1:]
-    kept = _drop_words(words, word_set("not_organizations"), from_end=False)
-    # a wire label first ("Rev") goes, unless only a legal form would be left ("Rev Group")
-    if any(fold(w) not in word_set("legal_suffixes") for w in kept):
-        words = kept
+    words = _drop_leading(words, word_set("not_organizations"))  # "Rev Group" keeps "Rev"
     words = _drop_words(words, word_set("leading_descriptors"), from_end=False)
     words = _drop_words(words, word_set("legal_prefixes"), from_end=False)
     words = [w.rstrip(",") for w in words]
     words = _drop_words(words, word_set("headline_verbs"), from_end=True)
-    kept = _drop_words(words, word_set("headline_verbs"), from_end=False)
-    if any(fold(w) not in word_set("legal_suffixes") for w in kept):
-        words = kept
+    words = _drop_leading(words, word_set("headline_verbs"))
     trailing = word_set("legal_suffixes") | _TRAILING_CONNECTORS
     words = _drop_words(words, trailing, from_end=True)
     joined = " ".join(words)
