@@ -470,6 +470,7 @@ def _read(
     if value is None:
         return None, end
     factor = g.scales[scale.form] if scale is not None else 1.0
+    per_share = g.per_share.match(text, end) is not None
     kind: Kind
     if entry is not None and entry[0] == "percent":
         kind, code = "percent", "percent"
@@ -481,7 +482,7 @@ def _read(
             factor /= 100  # "GBX 2.40": pence
     elif entry is not None:
         kind, code = "money", entry[1]
-    elif g.per_share.match(text, end) is not None:
+    elif per_share:
         kind, code = "money", DOLLAR  # "a dividend of 0.104 per share": the story's dollar
     else:
         kind, code = "count", "count"
@@ -498,7 +499,7 @@ def _read(
         is_range=is_range,
         currency_explicit=kind == "money" and (pre_code is not None or entry is not None),
         bare_dollar=code == DOLLAR,
-        per_share=kind == "money" and g.per_share.match(text, end) is not None,
+        per_share=kind == "money" and per_share,
         scale=factor,
     )
     return quantity, end

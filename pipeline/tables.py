@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 _HEADER_START = re.compile(r"(?:^|(?<=\s))- - (?=\S)")
 _RUN_END = re.compile(r"\s{2,}|\n|$")
+_ROW_START = re.compile(r"\s*- (?=\S)")
 _CELL_SEP = " - "
 
 
@@ -72,7 +73,7 @@ def find_flat_tables(text: str) -> list[FlatTable]:
         rows: list[tuple[Cell, ...]] = []
         position = head_end
         while True:
-            gap = re.compile(r"\s*- (?=\S)").match(text, position)
+            gap = _ROW_START.match(text, position)
             if gap is None:
                 break
             row_start, row_end = _run(text, gap.end())

@@ -543,12 +543,14 @@ class FactAssembler:
         """A percent a few words after "shares" or "stock", with no metric cue between, is
         the market's move, whatever the clause's subject."""
         floor = max(seg.start, span.start - 5)
-        for i in range(span.start - 1, floor - 1, -1):
-            if any(c.start <= i < c.end for c in cues) or _value_at(doc, i) or doc[i].is_punct:
-                return False
-            if doc[i].lower_ in self.market_nouns:
-                return True
-        return False
+        nouns = [i for i in range(floor, span.start) if doc[i].lower_ in self.market_nouns]
+        if not nouns:
+            return False  # the common case: no value scan at all
+        between = range(nouns[-1], span.start)  # the noun itself may be inside a cue
+        return not any(
+            doc[i].is_punct or any(c.start <= i < c.end for c in cues) or _value_at(doc, i)
+            for i in between
+        )
 
     def _comparative(self, doc: Doc, seg: Span, span: Span) -> tuple[bool, bool]:
         """Whether a value opens a comparative ("from", "vs", "compared to/with",

@@ -34,9 +34,14 @@ def _column_metrics() -> dict[str, str]:
     }
 
 
+@cache
+def _peer_words() -> frozenset[str]:
+    return frozenset(w.casefold() for w in metrics.lexicon().table_peer_rows)
+
+
 def _peer_row(name: str) -> bool:
-    last = name.split()[-1].casefold() if name.split() else ""
-    return last in {w.casefold() for w in metrics.lexicon().table_peer_rows}
+    words = name.split()
+    return bool(words) and words[-1].casefold() in _peer_words()
 
 
 def table_facts(doc: Doc, table: FlatTable, *, dollar: str = "USD") -> list[Fact]:
