@@ -79,6 +79,7 @@ class PeriodExpr:
     anaphoric: bool = False  # "the year before", "the previous year": from the reference
     same_period: bool = False  # "the same period a year ago", "a year earlier"
     definite: bool = False  # "the quarter", "the fiscal year", a wire "Year" line
+    section_line: bool = False  # a wire table's block line ("Six mths", "Year") on its own
     length: int | None = None  # months (or weeks, for kind weeks) of an "N months ending"
     end_month: int | None = None  # stated end: "ended March 31"
     end_day: int | None = None
@@ -291,6 +292,14 @@ def _rules() -> tuple[_Rule, ...]:
         _Rule(_c(ended), _build_ended),
         _Rule(re.compile(wire_ended, re.IGNORECASE), _build_ended),
         _Rule(_c(wire_year), _build_ended),  # a wire headline's "YEAR NOV 30 LOSS"
+        _Rule(  # a wire table's "Ended Feb 28" line: the headline's period, ending then
+            re.compile(
+                rf"^[ \t]*(?:periods?\s+)?(?P<verb>ended)\s+(?P<em>{p['month']})\s*"
+                r"(?P<ed>\d{1,2})\b[ \t]*$",
+                re.MULTILINE | re.IGNORECASE,
+            ),
+            _build_ended,
+        ),
         _Rule(_c(rf"(?:the|its)\s+{p['dated']}[\s-]+{fiscal}[\s-]+year\b"), _build_ended),
         _Rule(
             _c(
@@ -519,6 +528,8 @@ def _build_ended(m: re.Match[str]) -> PeriodExpr | None:
         if kind == "half" and index is not None and index > 2:
             return None
         return _expr(m, kind, index=index, fiscal=True, **fields)
+    if m.re.flags & re.MULTILINE:  # "Ended Feb 28" alone: the headline's period ends then
+        return _expr(m, "ended", fiscal=True, **fields)
     y = _int(_g(m, "y", "yp"))
     return _expr(
         m,
@@ -734,7 +745,9 @@ def _build_definite(m: re.Match[str]) -> PeriodExpr | None:
     expr = _expr(m, kind, fiscal=True, definite=True)
     if m.re.flags & re.MULTILINE:  # a wire section line: the span is the word, not the indent
         start, end = m.span("u")
-        return PeriodExpr(start, end, m.string[start:end], kind, fiscal=True, definite=True)
+        return PeriodExpr(
+            start, end, m.string[start:end], kind, fiscal=True, definite=True, section_line=True
+        )
     return expr
 
 
@@ -863,6 +876,11 @@ def _label(start: date, end: date, cal: FiscalCalendar) -> tuple[str, str]:
             return f"{start:%Y-%m}", "month"
         return f"{start:%Y-%m}/{end:%Y-%m}", "range"
     return f"{start.isoformat()}/{end.isoformat()}", "range"
+
+
+def _months_of(period: Period) -> int:
+    """How many calendar months `period` touches ("Dec 1 - Feb 28" is 3)."""
+    return (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
 
 
 def _shift_years(period: Period, years: int, cal: FiscalCalendar) -> Period:
@@ -1013,14 +1031,22 @@ def _resolve_bare(
     expr: PeriodExpr, cal: FiscalCalendar, published: date | None, reference: Period | None
 ) -> Period | None:
     kind = expr.kind
-    if expr.length is not None and reference is not None:
-        span = (reference.end.year - reference.start.year) * 12 + (
-            reference.end.month - reference.start.month + 1
-        )
-        if span == expr.length:
-            return reference
+    if expr.length is not None and reference is not None and _months_of(reference) == expr.length:
+        return reference
     if kind not in _SPAN:
         return None
+    if (
+        reference is not None
+        and expr.index is None
+        and reference.granularity != "day"
+        and _months_of(reference) < _SPAN[kind]
+        and (expr.section_line or (reference.granularity == "range" and kind != "year"))
+    ):
+        # a wire table's "Six mths" / "Year" block, or "the nine months" after a quarter
+        # that ended off the calendar: the cumulative period ends with the reference
+        return _period(
+            _add_months(reference.end, -_SPAN[kind]) + timedelta(days=1), reference.end, cal
+        )
     if expr.index is not None:
         if expr.year_offset is not None:
             anchor = published or (reference.end if reference is not None else None)
@@ -1119,7 +1145,12 @@ def _resolve_ending(
     if expr.kind == "weeks":
         start = end - timedelta(days=7 * (expr.length or 13) - 1)
         return _period(start, end, cal)
-    months = expr.length or _SPAN.get(expr.kind, 12)
+    if expr.kind == "ended":
+        if reference is None or reference.granularity == "day":
+            return None
+        months = _months_of(reference)
+    else:
+        months = expr.length or _SPAN.get(expr.kind, 12)
     start = _add_months(end, -months) + timedelta(days=1)
     return _period(start, end, cal)
 

@@ -402,3 +402,35 @@ def _close(period: Period, gold: tuple[str, str]) -> bool:
     week = timedelta(days=7)
     start, end = date.fromisoformat(gold[0]), date.fromisoformat(gold[1])
     return abs(period.start - start) <= week and abs(period.end - end) <= week
+
+
+def test_wire_blocks_end_with_an_off_calendar_reference() -> None:
+    """A quarter that ended Feb 28: its "Six mths" and "Year" blocks end Feb 28 too."""
+    quarter = resolve(
+        _only("Qtr ended Feb 28\n", "Qtr ended Feb 28"),
+        calendar=CALENDAR_YEAR,
+        published=date(1987, 4, 13),
+    )
+    assert quarter is not None and (quarter.start, quarter.end) == (
+        date(1986, 12, 1),
+        date(1987, 2, 28),
+    )
+    text = "Shr 1 ct\n    Six mths\n    Shr 2 cts\n    Year\n    Shr 3 cts\n"
+    cal = CALENDAR_YEAR
+    half = resolve(_only(text, "Six mths"), calendar=cal, published=None, reference=quarter)
+    year = resolve(_only(text, "Year"), calendar=cal, published=None, reference=quarter)
+    assert half is not None and (half.start, half.end) == (date(1986, 9, 1), date(1987, 2, 28))
+    assert year is not None and (year.start, year.end) == (date(1986, 3, 1), date(1987, 2, 28))
+
+
+def test_lone_ended_line_takes_the_length_of_the_reference() -> None:
+    q4 = _ref("1986-Q4", "1986-10-01", "1986-12-31", "quarter")
+    ended = resolve(
+        _only("FOO CORP 4TH QTR NET\nEnded Feb 28\n", "Ended Feb 28"),
+        calendar=CALENDAR_YEAR,
+        published=date(1987, 4, 8),
+        reference=q4,
+    )
+    assert ended is not None and (ended.start, ended.end) == (date(1986, 12, 1), date(1987, 2, 28))
+    # in prose "ended Feb 28" without a unit is not this rule's
+    assert all(e.kind != "ended" for e in find_period_expressions("sales ended Feb 28 higher"))
