@@ -89,6 +89,7 @@ class ValueData(BaseModel):
     durations_after: list[str]
     bare_currency_words: dict[str, list[str]]
     dollar_places: dict[str, list[str]]
+    dollar_exchanges: dict[str, list[str]]
 
     @model_validator(mode="after")
     def _forms_unique(self) -> ValueData:
@@ -146,11 +147,13 @@ class CurrencyContext:
     `bare_words` maps a word that several currencies share ("francs") to those currencies,
     so the one the article names in full ("Swiss francs") can stand for it; `dollar_places`
     maps a dollar currency to the places whose dateline or company name makes a bare "$"
-    that dollar ("SYDNEY, Aug 17", "Ford Motor Co of Canada").
+    that dollar ("SYDNEY, Aug 17", "Ford Motor Co of Canada"); `dollar_exchanges` to the
+    exchanges whose ticker marks a company listed there ("<ABC.TO>", "(TSX: ABC)").
     """
 
     bare_words: dict[str, tuple[str, ...]]
     dollar_places: dict[str, tuple[str, ...]]
+    dollar_exchanges: dict[str, tuple[str, ...]]
 
 
 @cache
@@ -159,6 +162,7 @@ def currency_context() -> CurrencyContext:
     return CurrencyContext(
         bare_words={_fold(w): tuple(codes) for w, codes in data.bare_currency_words.items()},
         dollar_places={code: tuple(places) for code, places in data.dollar_places.items()},
+        dollar_exchanges={code: tuple(xs) for code, xs in data.dollar_exchanges.items()},
     )
 
 

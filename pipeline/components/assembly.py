@@ -164,11 +164,12 @@ class FactAssembler:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         salient = _salient_name(doc)
+        dollar = _stated_dollar(doc, salient)
         context = Context(
             published=doc._.published,
             stated_calendar=period_rules.stated_calendar(text, published=doc._.published),
-            default_currency=_dominant_currency(doc),
-            dollar=_stated_dollar(doc, salient),
+            default_currency=_dominant_currency(doc, dollar),
+            dollar=dollar,
             salient=salient,
             bare_currencies=_bare_currencies(doc),
             dividend_story=_dividend_headline(doc),
@@ -1345,12 +1346,14 @@ def _sibling_currency(doc: Doc, seg: Span, span: Span, ctx: Context) -> str | No
     return best[1] if best else None
 
 
-def _dominant_currency(doc: Doc) -> str | None:
+def _dominant_currency(doc: Doc, dollar: str) -> str | None:
+    """The article's most frequent currency, a bare "$" or "dlrs" counted as its dollar."""
     counts: dict[str, int] = {}
     for span in doc.spans[values.SPANS_KEY]:
         q = span._.quantity
         if q.kind == "money" and not q.is_conversion:
-            counts[q.unit] = counts.get(q.unit, 0) + 1
+            unit = dollar if q.bare_dollar else q.unit
+            counts[unit] = counts.get(unit, 0) + 1
     return max(counts, key=lambda k: counts[k]) if counts else None
 
 
@@ -1404,7 +1407,26 @@ def _stated_dollar(doc: Doc, salient: str | None) -> str:
     for code, in_name, dateline in _dollar_places():
         if (salient and in_name.search(salient)) or dateline.search(lead):
             return code
-    return "USD"
+    listed = _listing_dollar(doc.text[:1000])
+    return listed or "USD"
+
+
+def _listing_dollar(text: str) -> str | None:
+    """The dollar of the exchange the article's first ticker is on: "<ABC.TO>" or
+    "(TSX: ABC)" is a Toronto listing, which reports in Canadian dollars."""
+    for m in _TICKER.finditer(text):
+        exchange = (m.group("suffix") or m.group("prefix") or "").upper()
+        for code, exchanges in quantities.currency_context().dollar_exchanges.items():
+            if exchange in exchanges:
+                return code
+        return None
+    return None
+
+
+_TICKER = re.compile(
+    r"<[A-Z0-9]+(?:\.(?P<suffix>[A-Z]{1,2}))?>"
+    r"|\((?P<prefix>[A-Z][A-Za-z-]{1,9})\s*:\s*[A-Z0-9.]{1,8}\)"
+)
 
 
 @cache
