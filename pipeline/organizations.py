@@ -50,6 +50,7 @@ class OrganizationData(BaseModel):
     legal_suffixes: list[str]
     legal_prefixes: list[str]
     leading_descriptors: list[str]
+    leading_kind_words: list[str]
     headline_verbs: list[str]
     unit_words: list[str]
     unit_name_heads: list[str]
@@ -238,6 +239,7 @@ def strip_tickers(text: str) -> str:
 
 
 _TRAILING_CONNECTORS = frozenset({"of", "and", "&", "de", "du", "van", "von"})
+_INNER_CONNECTORS = frozenset({"of", "and", "the", "for", "de", "du", "van", "von"})
 _SYLLABLE = re.compile(r"[^AEIOUY][AEIOUY][^AEIOUY]", re.I)
 _POSSESSIVE = re.compile(r"\s*['’]s?$")
 
@@ -272,7 +274,10 @@ def _title_case(words: list[str]) -> list[str]:
             return word[:1] + word[1:].lower() if len(word) > 3 and word[:-1].isalpha() else word
         return word if is_acronym(word) else word.capitalize()
 
-    return [fix(w) for w in words]
+    return [
+        w.lower() if 0 < i < len(words) - 1 and fold(w) in _INNER_CONNECTORS else fix(w)
+        for i, w in enumerate(words)
+    ]
 
 
 def headline_case(name: str) -> str:
@@ -302,7 +307,12 @@ def canonical_name(surface: str) -> str:
     if len(words) > 1 and words[0].casefold() == "the":
         words = words[1:]
     words = _drop_leading(words, word_set("not_organizations"))  # "Rev Group" keeps "Rev"
-    words = _drop_words(words, word_set("leading_descriptors"), from_end=False)
+    words = _drop_leading(words, word_set("leading_kind_words"))  # "REIT Acme Centers Inc"
+    registered = fold(words[-1].rstrip(".,")) in word_set("legal_suffixes")
+    if not registered:  # "American Pulley Inc" is a registered name, "German Acme" is not
+        described = _drop_words(words, word_set("leading_descriptors"), from_end=False)
+        if len(" ".join(described)) > 2:  # but "Swiss Re" is not "Re"
+            words = described
     words = _drop_words(words, word_set("legal_prefixes"), from_end=False)
     words = [w.rstrip(",") for w in words]
     words = _drop_words(words, word_set("headline_verbs"), from_end=True)

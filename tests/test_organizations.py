@@ -72,6 +72,12 @@ def _subject_at(doc: Doc, surface: str) -> OrgMention | None:
         ("Issues Ltd", "Issues"),
         ("REIT Halden Centers", "Halden Centers"),
         ("Halden Medical REIT", "Halden Medical REIT"),
+        ("REIT Halden Centers Inc", "Halden Centers"),
+        ("AMERICAN PULLEY INC <APUL>", "American Pulley"),
+        ("German Pulley", "Pulley"),
+        ("Swiss Re", "Swiss Re"),
+        ("KESTREL GOLD AND SILVER CORP <KGS.TO>", "Kestrel Gold and Silver"),
+        ("BANK OF NEW ENGLAND CORP", "Bank of New England"),
     ],
 )
 def test_canonical_name(surface: str, expected: str) -> None:
