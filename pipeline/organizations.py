@@ -315,7 +315,8 @@ def canonical_name(surface: str) -> str:
             words = described
     words = _drop_words(words, word_set("legal_prefixes"), from_end=False)
     words = [w.rstrip(",") for w in words]
-    words = _drop_words(words, word_set("headline_verbs"), from_end=True)
+    verbs = [i for i, w in enumerate(words) if i > 0 and fold(w) in word_set("headline_verbs")]
+    words = words[: verbs[0]] if verbs else words  # "Acme Group Drops Bid for Bolt"
     words = _drop_leading(words, word_set("headline_verbs"))
     trailing = word_set("legal_suffixes") | _TRAILING_CONNECTORS
     words = _drop_words(words, trailing, from_end=True)

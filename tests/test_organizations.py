@@ -78,6 +78,7 @@ def _subject_at(doc: Doc, surface: str) -> OrgMention | None:
         ("Swiss Re", "Swiss Re"),
         ("KESTREL GOLD AND SILVER CORP <KGS.TO>", "Kestrel Gold and Silver"),
         ("BANK OF NEW ENGLAND CORP", "Bank of New England"),
+        ("Halden Group Drops Bid for Ostara", "Halden"),
     ],
 )
 def test_canonical_name(surface: str, expected: str) -> None:

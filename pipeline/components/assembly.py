@@ -471,9 +471,13 @@ class FactAssembler:
         cand.cue = cue
         cand.metric = cue._.metric.metric
         negative = cue._.metric.negative
-        if cue.text.casefold() in self.per_share:
+        if _phrase(cue) in self.per_share:
             # "75 cts a share" says per share, not of what: the cue before it does
-            left = [c for c in cues if c.end <= span.start and c is not cue]
+            left = [
+                c
+                for c in cues
+                if c.end <= span.start and c is not cue and _phrase(c) not in self.per_share
+            ]
             after = [c for c in cues if c.start >= cue.end and c.start - cue.end <= 1]
             forecast = any(
                 seg.start <= c.start < span.start and c._.status == "forecast"
@@ -481,8 +485,8 @@ class FactAssembler:
             )
             if not left and not after and not forecast:
                 return None  # "priced at $15 per share": a price, not a result
-            if not left and _previous_word(doc, span.start, seg.start) == "at":
-                return None  # "convertible at 1.35 dlrs a share", "redeem at 26 dlrs a share"
+            if not left and _previous_word(doc, span.start, seg.start) in ("at", "for"):
+                return None  # "convertible at 1.35 dlrs a share", "buy it for 26 dlrs a share"
             # but "analysts had expected 98 cents a share" is earnings per share
             if left and left[-1]._.metric.metric == "dividend_per_share":
                 cand.metric = "dividend_per_share"
@@ -609,7 +613,7 @@ class FactAssembler:
             c
             for c in usable
             if floor <= c.start
-            and c.text.casefold() not in self.per_share  # "a share" names the value before it
+            and _phrase(c) not in self.per_share  # "a share" names the value before it
             and c.end <= span.start
             and not self._component_between(doc, c.end, span.start)
             and (owner is None or c.start <= owner < c.end)
@@ -1313,11 +1317,16 @@ def _only_period_words(tokens: list[Token]) -> bool:
     )
 
 
+def _phrase(span: Span) -> str:
+    """A cue's words as the lexicon spells them: a wrapped "per\nshare" is "per share"."""
+    return " ".join(span.text.casefold().split())
+
+
 def _is_absolute_change(doc: Doc, span: Span) -> bool:
     """A money amount that is a change: "by 40 billion yen", "2.9 billion yen lower than"."""
     before = _previous_word(doc, span.start, 0)
     after = [t.lower_ for t in doc[span.end : span.end + 3] if not t.is_space]
-    return before == "by" or bool(set(after) & {"lower", "higher", "more", "less"})
+    return before == "by" or bool(after and after[0] in {"lower", "higher", "more", "less"})
 
 
 def _names_a_product(doc: Doc, cue: Span) -> bool:

@@ -165,9 +165,19 @@ class MetricAnnotator:
                     break
         return found
 
+    def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Phrase matches that a line break inside the phrase does not hide: wire copy wraps
+        "pretax\nprofits", which spaCy tokenizes with a whitespace token between the words.
+        A blank line (a paragraph break) still separates."""
+        if not any(t.is_space and "\n\n" not in t.text for t in doc):
+            return [(m, s, e) for m, s, e in self.matcher(doc)]
+        kept = [t.i for t in doc if not t.is_space or "\n\n" in t.text]
+        compact = Doc(doc.vocab, words=[doc[i].text for i in kept])
+        return [(m, kept[s], kept[e - 1] + 1) for m, s, e in self.matcher(compact)]
+
     def __call__(self, doc: Doc) -> Doc:
         by_kind: dict[str, list[Span]] = {"metric": [], "direction": [], "cut": [], "status": []}
-        for match_id, start, end in self.matcher(doc):
+        for match_id, start, end in self._matches(doc):
             kind, _ = self.labels[match_id]
             by_kind[kind].append(Span(doc, start, end, label=match_id))
         metric_spans = [
