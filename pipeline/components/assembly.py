@@ -48,6 +48,7 @@ PERCENT_LEVEL = {"operating_margin", "market_share", "job_cuts"}
 PER_SHARE = {"eps", "dividend_per_share"}
 
 _TABLE_ROW = re.compile(r"\bvs\.?\s", re.IGNORECASE)
+_SECTION_LINE = re.compile(r"year|qtr|quarter|(?:six|nine|three|12) mths", re.IGNORECASE)
 _BOUNDS = {"more", "less", "fewer"}
 _ANAPHORS = {"it", "that", "this"}
 _LEAD_CHARS = 400
@@ -1055,6 +1056,15 @@ def _segments(doc: Doc) -> list[Span]:
             line_before = text[doc[start].idx : token.idx]
             following = doc[token.i + 1].text if token.i + 1 < len(doc) else ""
             continued = following[:1].islower()  # "Shr 20.9p,\n    a 22.3 pct rise"
+            if continued and _TABLE_ROW.search(line_before.rsplit("\n", 1)[-1]):
+                # but a lower-cased wire table ("net 65 mln vs 57 mln\n    year\n    shr
+                # 1.10 dlrs vs ...") still has a row a line
+                next_start = doc[token.i + 1].idx if token.i + 1 < len(doc) else len(text)
+                next_end = text.find("\n", next_start)
+                next_line = text[next_start : next_end if next_end >= 0 else len(text)]
+                continued = not (
+                    _TABLE_ROW.search(next_line) or _SECTION_LINE.fullmatch(next_line.strip())
+                )
             if "\n\n" in token.text or (
                 not continued
                 and (
