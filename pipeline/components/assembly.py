@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from .. import periods as period_rules
 from .. import quantities
 from ..facts import Fact, Status
+from ..organizations import word_set
 from ..quantities import Quantity
 from ..tables import find_flat_tables
 from . import hygiene, metrics, organizations, periods, values
@@ -149,6 +150,7 @@ class FactAssembler:
             w.casefold() for w in (*lex.market_subjects, *lex.person_subjects)
         }
         self.stand_ins = {w.casefold() for w in lex.stand_in_subjects}
+        self.third_parties_subjects = {w.casefold() for w in lex.third_party_subjects}
         self.price_nouns = {w.casefold() for w in lex.price_nouns}
         self.bases = _any_of(lex.comparison_bases, after=r"(?!\w)")
         self.habitual = _any_of(lex.habitual_markers)
@@ -459,6 +461,8 @@ class FactAssembler:
             and not any(c.start <= subject.i < c.end for c in cues)  # "market share rose"
         ):
             return None  # "the stock drifted 15% lower", "when he was 23"
+        if self._nobodys_company(_governing_subject(span)):
+            return None  # "a man who lost EUR 60,000", "producers will generate $550 million"
         unit = ctx.dollar if q.bare_dollar else q.unit
         unit = ctx.bare_currencies.get(_currency_word(q.text), unit)
         cand = Candidate(span=span, quantity=q, value=q.value, unit=unit)
@@ -519,6 +523,26 @@ class FactAssembler:
         if negative and not cand.change and cand.metric != "job_cuts":
             cand.value = -abs(cand.value)  # but "with the loss of 350 jobs" counts 350 jobs
         return cand
+
+    def _nobodys_company(self, subject: Token | None) -> bool:
+        """The clause is about a person, a public body or a whole sector: its subject (the
+        antecedent of "who"/"which") is such a noun, a plural company noun ("producers"),
+        or a noun compounded with one ("producer sales")."""
+        if subject is None:
+            return False
+        if subject.lower_ in {"who", "which", "that"} and subject.head.dep_ == "relcl":
+            subject = subject.head.head
+        if subject.ent_type_ in ("ORG", "PRODUCT") or subject.pos_ == "PROPN":
+            return False
+        if subject.lower_ in self.third_parties_subjects:
+            return True
+        heads = word_set("company_heads") | {"industry", "sector"}
+        if subject.tag_ == "NNS" and subject.lemma_.casefold() in heads:
+            return not any(c.dep_ == "poss" for c in subject.children)  # not "its retailers"
+        return any(
+            c.dep_ == "compound" and c.lemma_.casefold() in heads and c.ent_type_ != "ORG"
+            for c in subject.children
+        ) and not any(c.dep_ == "poss" for c in subject.children)
 
     def _anaphoric(
         self,
@@ -1257,6 +1281,26 @@ def _clause_subject(span: Span) -> Token | None:
         if subjects:
             return subjects[0]
         if token.dep_ != "conj" or token.head.i == token.i:
+            return None
+        token = token.head
+    return None
+
+
+def _governing_subject(span: Span) -> Token | None:
+    """The subject of the nearest verb above a value, through a noun phrase too ("the
+    ministry is forecasting revenue of $185 million" -> ministry)."""
+    token = span.root
+    for _ in range(12):
+        if token.pos_ in ("VERB", "AUX") and not span.start <= token.i < span.end:
+            break
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    for _ in range(3):
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            return subjects[0]
+        if token.dep_ not in ("conj", "xcomp") or token.head.i == token.i:
             return None
         token = token.head
     return None

@@ -55,6 +55,7 @@ class MetricLexicon(BaseModel):
     approximators: list[str]
     market_subjects: list[str]
     person_subjects: list[str]
+    third_party_subjects: list[str]
     stand_in_subjects: list[str]
     ratio_phrases: list[str]
     partial_parties: list[str]
