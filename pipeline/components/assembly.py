@@ -151,6 +151,7 @@ class FactAssembler:
         }
         self.stand_ins = {w.casefold() for w in lex.stand_in_subjects}
         self.third_parties_subjects = {w.casefold() for w in lex.third_party_subjects}
+        self.own_company_nouns = {w.casefold() for w in lex.own_company_nouns}
         self.price_nouns = {w.casefold() for w in lex.price_nouns}
         self.bases = _any_of(lex.comparison_bases, after=r"(?!\w)")
         self.habitual = _any_of(lex.habitual_markers)
@@ -539,8 +540,9 @@ class FactAssembler:
         heads = word_set("company_heads") | {"industry", "sector"}
         if subject.tag_ == "NNS" and subject.lemma_.casefold() in heads:
             return not any(c.dep_ == "poss" for c in subject.children)  # not "its retailers"
+        sector = heads - self.own_company_nouns
         return any(
-            c.dep_ == "compound" and c.lemma_.casefold() in heads and c.ent_type_ != "ORG"
+            c.dep_ == "compound" and c.lemma_.casefold() in sector and c.ent_type_ != "ORG"
             for c in subject.children
         ) and not any(c.dep_ == "poss" for c in subject.children)
 

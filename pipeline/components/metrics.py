@@ -56,6 +56,7 @@ class MetricLexicon(BaseModel):
     market_subjects: list[str]
     person_subjects: list[str]
     third_party_subjects: list[str]
+    own_company_nouns: list[str]
     stand_in_subjects: list[str]
     ratio_phrases: list[str]
     partial_parties: list[str]
