@@ -53,6 +53,7 @@ _SECTION_LINE = re.compile(r"year|qtr|quarter|(?:six|nine|three|12) mths", re.IG
 _BOUNDS = {"more", "less", "fewer"}
 _ANAPHORS = {"it", "that", "this"}
 _LEAD_CHARS = 400
+_CLAUSE_OPENERS = {"after", "before", "following", "ahead", "while", "whereas", "since"}
 _PERIOD_NOUNS = {"quarter", "qtr", "year", "half", "months", "mths", "period"}
 
 
@@ -152,6 +153,11 @@ class FactAssembler:
         self.stand_ins = {w.casefold() for w in lex.stand_in_subjects}
         self.third_parties_subjects = {w.casefold() for w in lex.third_party_subjects}
         self.own_company_nouns = {w.casefold() for w in lex.own_company_nouns}
+        self.dividend_verbs = {w.casefold() for w in lex.dividend_verbs}
+        self.headcount_nouns = {
+            w.casefold()
+            for w in (*lex.metrics["headcount"], *lex.metrics["job_cuts"], *lex.people_nouns)
+        }
         self.price_nouns = {w.casefold() for w in lex.price_nouns}
         self.bases = _any_of(lex.comparison_bases, after=r"(?!\w)")
         self.habitual = _any_of(lex.habitual_markers)
@@ -219,6 +225,8 @@ class FactAssembler:
         if not value_spans:
             self._update_reference(doc, period_spans, ctx, seg)
             return []
+        ranged = _range_members(doc, seg, value_spans)
+        value_spans = [s for s in value_spans if s.start not in ranged]
         read = [self._candidate(doc, seg, s, cues, ctx) for s in value_spans]
         candidates = _paired(doc, value_spans, read)
         self._assign_periods(doc, candidates, period_spans)
@@ -494,8 +502,11 @@ class FactAssembler:
             if not left and _previous_word(doc, span.start, seg.start) in ("at", "for"):
                 return None  # "convertible at 1.35 dlrs a share", "buy it for 26 dlrs a share"
             # but "analysts had expected 98 cents a share" is earnings per share
-            if left and left[-1]._.metric.metric == "dividend_per_share":
-                cand.metric = "dividend_per_share"
+            verb = _governing_verb(span)
+            if (left and left[-1]._.metric.metric == "dividend_per_share") or (
+                verb is not None and verb.lemma_.casefold() in self.dividend_verbs
+            ):
+                cand.metric = "dividend_per_share"  # "will now pay 90 cents per share"
             negative = (
                 negative
                 or bool(left and left[-1]._.metric.negative)
@@ -652,7 +663,13 @@ class FactAssembler:
                 # or a margin, not the sales named inside it
                 return max(levels, key=lambda c: c.end)
             return max(left, key=lambda c: c.end)
-        following = [c for c in usable if c.start >= span.end and c.start - span.end <= 8]
+        following = [
+            c
+            for c in usable
+            if c.start >= span.end
+            and c.start - span.end <= 8
+            and not any(t.lower_ in _CLAUSE_OPENERS for t in doc[span.end : c.start])
+        ]  # not "shares gained 4% after announcing results"
         if following and q.kind != "money":
             return min(following, key=lambda c: c.start)
         return None
@@ -710,6 +727,11 @@ class FactAssembler:
             t.ent_type_ in ("GPE", "LOC") for t in place[1:]
         ):
             return False  # "revenue from Greater China": one region's part
+        if len(place) > 1 and place[0].lower_ == "from" and place[1].lower_ in {"its", "their"}:
+            source = next((t for t in place[2:] if t.pos_ == "NOUN" and t.dep_ != "compound"), None)
+            if source is not None and source.tag_ == "NN":
+                return False  # "sales from its digital platform": one source's part
+                # (but "sales from its 2,802 locations" are all its sales)
         if cue.text.casefold() == "net":
             following = [t for t in doc[cue.end : cue.end + 4] if not t.is_space]
             if not following:
@@ -858,6 +880,8 @@ class FactAssembler:
             if metric == "revenue":
                 metric = "units_sold"
             if metric in ("headcount", "job_cuts"):
+                if _counts_another_noun(cand.span, self.headcount_nouns):
+                    return None  # "has 3,600 employees and operates 225 branches"
                 metric = "job_cuts" if _cut_governs(seg, cand.span) else "headcount"
             if metric not in self.count_metrics:
                 return None
@@ -1288,16 +1312,51 @@ def _clause_subject(span: Span) -> Token | None:
     return None
 
 
-def _governing_subject(span: Span) -> Token | None:
-    """The subject of the nearest verb above a value, through a noun phrase too ("the
-    ministry is forecasting revenue of $185 million" -> ministry)."""
+def _range_members(doc: Doc, seg: Span, value_spans: list[Span]) -> set[int]:
+    """Start tokens of values that bound a range: "estimates ranging from a 2.8% decrease to
+    a 0.9% increase", "a range of $5 million to $6 million" (FACTS.md: a range is not scored,
+    and neither end is the figure)."""
+    members: set[int] = set()
+    for m in _RANGE_OPENER.finditer(seg.text):
+        opener = doc.char_span(seg.start_char + m.start(), seg.start_char + m.end(),
+                               alignment_mode="expand")
+        if opener is None:
+            continue
+        after = [v for v in value_spans if opener.end <= v.start <= opener.end + 3]
+        if not after:
+            continue
+        first = after[0]
+        members.add(first.start)
+        linked = [v for v in value_spans if first.end < v.start <= first.end + 5]
+        if linked and any(t.lower_ in ("to", "and") for t in doc[first.end : linked[0].start]):
+            members.add(linked[0].start)
+    return members
+
+
+_RANGE_OPENER = re.compile(
+    r"\brang(?:e|es|ed|ing)\s+(?:from|between)\b|\ba\s+range\s+of\b", re.IGNORECASE
+)
+
+
+def _governing_verb(span: Span) -> Token | None:
+    """The nearest verb above a value, through a noun phrase or a comparative ("pay 90
+    cents per share, up from 77 cents" -> pay for both)."""
     token = span.root
     for _ in range(12):
         if token.pos_ in ("VERB", "AUX") and not span.start <= token.i < span.end:
-            break
+            return token
         if token.head.i == token.i:
             return None
         token = token.head
+    return None
+
+
+def _governing_subject(span: Span) -> Token | None:
+    """The subject of the nearest verb above a value, through a noun phrase too ("the
+    ministry is forecasting revenue of $185 million" -> ministry)."""
+    token = _governing_verb(span)
+    if token is None:
+        return None
     for _ in range(3):
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
@@ -1533,6 +1592,20 @@ def _currency_word(text: str) -> str:
     if not words or (len(words) > 1 and words[-2][:1].isupper() and not words[-2].isupper()):
         return ""
     return words[-1].casefold()
+
+
+def _counts_another_noun(span: Span, nouns: set[str]) -> bool:
+    """A count right before a noun that is no head-count word counts that noun ("225
+    branches", "cut 40 stores"), not people."""
+    doc = span.doc
+    noun = doc[span.end] if span.end < len(doc) else None
+    if noun is None or noun.pos_ != "NOUN":
+        return False
+    for _ in range(3):  # "1,000 factory workers" counts workers
+        if noun.dep_ != "compound" or noun.head.pos_ != "NOUN":
+            break
+        noun = noun.head
+    return noun.lower_ not in nouns and noun.lemma_.casefold() not in nouns
 
 
 def _cut_governs(seg: Span, span: Span) -> bool:

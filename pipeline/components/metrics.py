@@ -57,6 +57,8 @@ class MetricLexicon(BaseModel):
     person_subjects: list[str]
     third_party_subjects: list[str]
     own_company_nouns: list[str]
+    dividend_verbs: list[str]
+    people_nouns: list[str]
     stand_in_subjects: list[str]
     ratio_phrases: list[str]
     partial_parties: list[str]
