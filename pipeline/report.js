@@ -642,6 +642,6 @@
   });
   route();
   window.newsfacts = {filtered: () => state.rows.slice(), csv: () => csvOf(state.rows),
-    chartFor: chartFor, ready: true};
+    chartFor: chartFor, readyMs: performance.now()};
   document.body.setAttribute("data-ready", "1");
 })();

@@ -194,7 +194,8 @@ def _evaluation_data(evaluation: Mapping[str, Any], doc_index: dict[str, int]) -
 _TABLE_TAB = """<section class="tab" id="tab-table"><h2>Fact table</h2>
 <div class="filters" id="filters"></div>
 <div class="toolbar"><span id="row-count"></span>
-<button id="chart-these" disabled title="choose one entity and one metric first">chart these</button>
+<button id="chart-these" disabled title="choose one entity and one metric first">
+chart these</button>
 <button id="download-csv">download filtered rows (CSV)</button></div>
 <div class="pager" id="table-pager"></div>
 <table class="facts" id="fact-table"></table>
