@@ -184,6 +184,7 @@
     ["status", (r) => S[R.status[r]]], ["sources", (r) => R.sources[r]],
     ["confidence", (r) => R.confidence[r]], ["evidence", null], ["mentions", null],
   ];
+  const COLLATE = new Intl.Collator("en").compare;
   function sortRows(rows) {
     if (state.sort === null) return rows;
     const key = COLUMNS[state.sort][1], sign = state.desc ? -1 : 1;
@@ -192,7 +193,7 @@
       const x = keys.get(a), y = keys.get(b);
       if (x === y) return a - b;
       if (typeof x === "number" && typeof y === "number") return sign * (x - y);
-      return sign * String(x).localeCompare(String(y));
+      return sign * COLLATE(String(x), String(y));
     });
   }
   function applyFilters() {
@@ -583,6 +584,13 @@
       if (miss) side.appendChild(miss);
       if (fps) side.appendChild(fps);
       if (!miss && !fps) side.appendChild(h("p", {class: "note"}, "Every gold fact found, no false positive."));
+    }
+    for (const it of ev ? ev.false_positives : []) {
+      const mark = pre.querySelector('mark[data-start="' + it.char_start + '"]');
+      if (mark) {
+        mark.classList.add("fp");
+        mark.title += "\n(false positive against the gold)";
+      }
     }
     box.replaceChildren(head, h("div", {class: "doc-body"}, pre, side));
     renderDocList();

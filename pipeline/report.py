@@ -61,7 +61,8 @@ def write_report(
         "<main>\n", _TABLE_TAB, _CHARTS_TAB, _ARTICLES_TAB,
     ]
     if evaluation is not None:
-        parts.append(_quality_tab(evaluation))
+        positions = {doc[0]: n for n, doc in enumerate(data["docs"]) if doc[5] is not None}
+        parts.append(_quality_tab(evaluation, positions))
     parts.append(_run_details(documents, facts, table, errors, summary))
     parts += [
         "</main>\n<script type=\"application/json\" id=\"newsfacts-data\">",
@@ -222,7 +223,9 @@ table row or a chart point.</p></div></div>
 """
 
 
-def _quality_tab(evaluation: Mapping[str, Any]) -> str:
+def _quality_tab(evaluation: Mapping[str, Any], positions: Mapping[str, int]) -> str:
+    """Scores as tables; the missed and false facts are listed by the script, and beside
+    each article's text."""
     parts = ["<section class=\"tab\" id=\"tab-quality\"><h2>Evaluation against the gold</h2>\n"]
     core = evaluation.get("core")
     if isinstance(core, Mapping):
@@ -247,20 +250,27 @@ def _quality_tab(evaluation: Mapping[str, Any]) -> str:
         rows = [d for d in documents if isinstance(d, Mapping)]
         parts.append(f"<h3>Per document ({len(rows)})</h3>")
         parts.append(_score_table({str(d.get("doc_id")): d for d in rows},
-                                  columns=["predictions", "p", "r", "f1", "tp", "fp", "fn"]))
+                                  columns=["predictions", "p", "r", "f1", "tp", "fp", "fn"],
+                                  links=positions))
     parts.append("<div id=\"eval-items\"></div></section>\n")
     return "".join(parts)
 
 
 def _score_table(scores: Mapping[str, Mapping[str, Any]],
-                 columns: Sequence[str] | None = None) -> str:
+                 columns: Sequence[str] | None = None,
+                 links: Mapping[str, int] | None = None) -> str:
     if columns is None:
         preferred = ["p", "r", "f1", "tp", "fp", "fn"]
         seen = {k for score in scores.values() for k in score}
         columns = [c for c in preferred if c in seen] + sorted(seen - set(preferred))
     head = "".join(f"<th>{escape(c)}</th>" for c in ["", *columns])
+    def name_cell(name: str) -> str:
+        if links and name in links:
+            return f"<a href=\"#doc={links[name]}\">{escape(name)}</a>"
+        return escape(name)
+
     rows = "".join(
-        "<tr><th>" + escape(name) + "</th>"
+        "<tr><th>" + name_cell(name) + "</th>"
         + "".join(f"<td class=\"num\">{escape(_number(score.get(c)))}</td>" for c in columns)
         + "</tr>"
         for name, score in scores.items()

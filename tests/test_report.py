@@ -230,6 +230,7 @@ def test_evaluation_only_when_given(tmp_path: Path) -> None:
     assert "0.750" in page.text and "value_only" in page.text
     assert "duplicates_removed" in page.text
     assert "Per document (2)" in page.text
+    assert {"#doc=0", "#doc=1"} <= set(page.hrefs)
     found = data["evaluation"]
     assert [m["evidence"] for m in found["missed"]] == ["sales <of> 1.2 trillion"]
     assert [(m["doc"], m["char_start"]) for m in found["false_positives"]] == [(1, 46)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -221,6 +222,18 @@ def test_seed_report_shows_the_evaluation_beside_the_text(browser: Any, seed_run
                           "return s && s.textContent")
     assert f"Facts ({sum(f.doc_id == doc_ids[0] for f in facts)})" in side
     assert "Missed gold facts" in side or "Every gold fact found" in side
+    # a false positive is listed beside its article and marked on its text
+    evaluation = json.loads((seed_run / "summary.json").read_text())["evaluation"]
+    order = [d.doc_id for d in read_documents([REPO / "corpus" / "seeds.jsonl"])
+             if isinstance(d, Document)]
+    for wrong in evaluation["false_positives"]:
+        browser.get(browser.current_url.split("#")[0] + f"#doc={order.index(wrong['doc_id'])}")
+        marked = _wait(browser, f"""
+            const m = document.querySelector('#doc-text mark[data-start="{wrong["char_start"]}"]');
+            return m && {{fp: m.classList.contains('fp'),
+                          side: document.querySelector('#article .side').textContent}};""")
+        assert marked["fp"]
+        assert "False positives (" in marked["side"]
 
 
 SONY = Document(
