@@ -302,3 +302,101 @@ def _screenshot(browser: Any, target: Path) -> None:
     browser.find_element(By.TAG_NAME, "main").screenshot(str(target))
     browser.set_window_size(1400, 1000)
     assert target.stat().st_size > 10_000
+
+
+ACME = Document(
+    doc_id="acme-1",
+    published=date(2014, 2, 3),
+    text=("Acme Widgets said revenue rose to $1.5 billion in 2013, while revenue growth was "
+          "35.3 percent lower. Acme expects revenue of $1.7 billion in 2014. Bolt Tools "
+          "earned $20 million in 2013. Bolt Tools cut 120 jobs."),
+)
+ACME2 = Document(doc_id="acme-2", published=date(2014, 2, 9),
+                 text="Bolt Tools earned $25 million in 2013, the wire said.")
+
+
+def _acme(doc: Document, surface: str, *, entity: str, metric: str, value: float, unit: str,
+          status: str = "actual", year: int | None = 2013, confidence: float = 0.9) -> Fact:
+    start = doc.text.index(surface)
+    return Fact(doc_id=doc.doc_id, entity=entity, metric=metric, item=None, value=value,
+                unit=unit, period=str(year) if year else None,
+                period_start=date(year, 1, 1) if year else None,
+                period_end=date(year, 12, 31) if year else None,
+                status=status,  # type: ignore[arg-type]
+                char_start=start, char_end=start + len(surface),
+                evidence=_sentence(doc.text, start), confidence=confidence)
+
+
+def _sentence(text: str, position: int) -> str:
+    begin = text.rfind(". ", 0, position)
+    return text[begin + 2 if begin >= 0 else 0:text.index(".", position + 4) + 1]
+
+
+def test_every_filter_keeps_the_rows_it_names(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    facts = [
+        _acme(ACME, "$1.5 billion", entity="Acme Widgets", metric="revenue", value=1.5e9,
+              unit="USD"),
+        _acme(ACME, "35.3 percent", entity="Acme Widgets", metric="revenue_change",
+              value=-35.3, unit="percent", confidence=0.8),
+        _acme(ACME, "$1.7 billion", entity="Acme Widgets", metric="revenue", value=1.7e9,
+              unit="USD", status="forecast", year=2014, confidence=0.6),
+        _acme(ACME, "$20 million", entity="Bolt Tools", metric="net_income", value=2e7,
+              unit="USD"),
+        _acme(ACME2, "$25 million", entity="Bolt Tools", metric="net_income", value=2.5e7,
+              unit="USD"),
+        _acme(ACME, "120", entity="Bolt Tools", metric="job_cuts", value=120, unit="count",
+              year=None, confidence=0.5),
+    ]
+    table = build_fact_table(facts)
+    assert len(table) == 5 and table["conflict"].sum() == 1
+    path = tmp_path / "report.html"
+    write_report(path, documents=[ACME, ACME2], facts=facts, table=table)
+    _open(browser, path)
+
+    def shown() -> list[tuple[str, str, str]]:
+        return [tuple(r) for r in browser.execute_script(
+            "return [...document.querySelectorAll('#fact-table tbody tr')].map(tr => "
+            "[tr.cells[0].textContent, tr.cells[1].textContent, tr.cells[3].textContent])")]
+
+    def only(field: str, value: str) -> list[tuple[str, str, str]]:
+        browser.find_element(By.ID, "f-clear").click()
+        element = browser.find_element(By.ID, field)
+        if element.tag_name == "select":
+            select = Select(element)
+            select.select_by_visible_text(
+                next(o.text for o in select.options if o.text.startswith(value)))
+        else:
+            element.send_keys(value)
+        return sorted(shown())
+
+    assert sorted(shown()) == sorted([
+        ("Acme Widgets", "revenue", "USD 1.5 bn"), ("Acme Widgets", "revenue", "USD 1.7 bn"),
+        ("Acme Widgets", "revenue_change", "−35.3 %"), ("Bolt Tools", "job_cuts", "120"),
+        ("Bolt Tools", "net_income", "USD 25.0 mnconflict")])
+    exact = browser.find_element(By.CSS_SELECTOR, "#fact-table tbody tr td.num").get_attribute(
+        "title")
+    assert exact in {"1,500,000,000 USD", "1,700,000,000 USD", "-35.3 percent", "120 count",
+                     "25,000,000 USD"}
+    assert only("f-entity", "acme w") == [
+        ("Acme Widgets", "revenue", "USD 1.5 bn"), ("Acme Widgets", "revenue", "USD 1.7 bn"),
+        ("Acme Widgets", "revenue_change", "−35.3 %")]
+    assert only("f-status", "forecast") == [("Acme Widgets", "revenue", "USD 1.7 bn")]
+    assert only("f-from", "2014") == [("Acme Widgets", "revenue", "USD 1.7 bn")]
+    assert [r[1] for r in only("f-to", "2013-06")] == [
+        "revenue", "revenue_change", "net_income"]
+    assert only("f-conflict", "conflicts only") == [
+        ("Bolt Tools", "net_income", "USD 25.0 mnconflict")]
+    assert [r[1] for r in only("f-conf", "0.85")] == ["revenue"]
+    assert only("f-text", "EXPECTS revenue") == [("Acme Widgets", "revenue", "USD 1.7 bn")]
+    assert only("f-text", "nothing like this") == []
+    assert browser.find_element(By.ID, "row-count").text == "0 of 5 rows"
+    # a mark in an article leads back to its row in the table
+    browser.get(browser.current_url.split("#")[0] + "#doc=1")
+    _wait(browser, "return document.querySelector('#doc-text mark')")
+    browser.find_element(By.CSS_SELECTOR, "#doc-text mark").click()
+    _wait(browser, "return document.getElementById('tab-table').classList.contains('active')")
+    picked = browser.find_elements(By.CSS_SELECTOR, "#fact-table tbody tr.picked")
+    assert [p.text.split("\n")[0][:20] for p in picked] == ["Bolt Tools net_incom"]
