@@ -541,7 +541,7 @@
         it.status].filter(Boolean).join(" · ");
       const li = h("li", {}, what);
       if (it.evidence) li.appendChild(h("div", {class: "meta"}, "“" + it.evidence + "”"));
-      if (typeof it.char_start === "number") li.appendChild(h("a", {href: docHref(d, it.char_start)}, " show"));
+      if (Number.isInteger(it.char_start)) li.appendChild(h("a", {href: docHref(d, it.char_start)}, " show"));
       list.appendChild(li);
     }
     return h("div", {}, h("h3", {}, title + " (" + items.length + ")"), list);
@@ -586,6 +586,7 @@
       if (!miss && !fps) side.appendChild(h("p", {class: "note"}, "Every gold fact found, no false positive."));
     }
     for (const it of ev ? ev.false_positives : []) {
+      if (!Number.isInteger(it.char_start)) continue;
       const mark = pre.querySelector('mark[data-start="' + it.char_start + '"]');
       if (mark) {
         mark.classList.add("fp");
@@ -618,7 +619,7 @@
       const table = h("table", {}, h("tr", {}, ...["document", "entity", "metric", "value", "period",
         "status", "evidence"].map((c) => h("th", {}, c))));
       for (const it of items) {
-        const doc = it.doc >= 0 ? h("a", {href: docHref(it.doc, typeof it.char_start === "number" ?
+        const doc = it.doc >= 0 ? h("a", {href: docHref(it.doc, Number.isInteger(it.char_start) ?
           it.char_start : undefined)}, String(it.doc_id)) : String(it.doc_id);
         table.appendChild(h("tr", {}, h("td", {}, doc), h("td", {}, String(it.entity || "")),
           h("td", {}, Array.isArray(it.metric) ? it.metric.join(" / ") : String(it.metric || "")),
