@@ -318,7 +318,7 @@
       byUnit.get(u).push(r);
     }
     const parts = [h("p", {class: "legend"},
-      "● actual (solid line) · ◇ forecast (dashed) · □ target (dotted), drawn beside the actual of their period · red ring: conflict. " +
+      "● actual (solid line) · ◇ forecast (dashed) · □ target (dotted), drawn beside the actual of their period · red ring: conflict, × the other sources' values. " +
       "Click a point for its article.")];
     if (!byUnit.size) parts.push(h("p", {class: "note"}, "No dated rows to draw."));
     for (const [unit, urows] of byUnit) parts.push(lineChart(unit, urows));
@@ -352,7 +352,11 @@
       const k = R.start[r] + "|" + R.end[r];
       if (!labelOf.has(k)) labelOf.set(k, periodLabel(r));
     }
-    const values = rows.map((r) => R.value[r]).filter(isFinite);
+    const values = rows.map((r) => R.value[r]).filter(Number.isFinite);
+    // the values the sources of a conflicting row gave, drawn as small crosses beside it
+    const others = (r) => R.conflict[r] ? [...new Set(R.mentions[r].map((m) => m[3]))]
+      .filter((v) => Number.isFinite(v) && v !== R.value[r]) : [];
+    for (const r of rows) values.push(...others(r));
     const ticks = niceTicks(Math.min(0, ...values), Math.max(0, ...values));
     const lo = ticks[0], hi = ticks[ticks.length - 1];
     const W = Math.max(480, 90 + slots.length * 70), H = 300, L = 90, T = 20, B = 60, RM = 20;
@@ -406,6 +410,14 @@
         else g.appendChild(s("rect", {x: cx - 5, y: cy - 5, width: 10, height: 10, fill: "#fff",
           stroke: color, "stroke-width": 2}));
         if (R.conflict[r]) g.appendChild(s("circle", {cx: cx, cy: cy, r: 10, class: "conflict-ring"}));
+        for (const v of others(r)) {
+          const oy = y(v);
+          const cross = s("path", {d: "M" + (cx - 4) + " " + (oy - 4) + " l8 8 m0 -8 l-8 8",
+            class: "mention-value"});
+          cross.appendChild(s("title", {}, "another source: " + readable(v, unit)));
+          svg.appendChild(cross);
+          svg.appendChild(s("line", {x1: cx, x2: cx, y1: cy, y2: oy, class: "conflict-span"}));
+        }
         g.addEventListener("click", () => {
           const m = R.mentions[r][0];
           if (m && DOCS[m[0]][5] !== null) location.hash = docHref(m[0], m[1]);
