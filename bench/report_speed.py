@@ -4,9 +4,10 @@
     .venv/bin/python bench/report_speed.py --docs 1000 --rows 50000
 
 Runs the pipeline over the first `--docs` stories of ../shared/bench (once: the run is kept
-in bench/results/report-run-<docs>/ and reused), writes its report, and with `--rows` also
-a second report whose table is grown to that many rows by repeating the real facts under
-numbered copies of their entities (same documents and spans; said so in the output).
+in $TMPDIR/newsfacts-report-run-<docs>/, outside the project, and reused), writes its
+report, and with `--rows` also a second report whose table is grown to that many rows by
+repeating the real facts under numbered copies of their entities (same documents and
+spans; said so in the output).
 Each report is opened `--repeat` times in Debian's chromium via Selenium and timed:
 open (navigation start to the page's script having rendered the table), filter to one
 entity + metric, free-text search, sort all rows by value, open the article with most facts. Prints
@@ -21,6 +22,7 @@ import json
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import replace
@@ -78,10 +80,11 @@ def read_slice(count: int, target: Path) -> Path:
 
 
 def run_pipeline(docs: int, workers: int) -> Path:
-    """The run of the first `docs` stories, made once and kept (bench/results is ignored)."""
+    """The run of the first `docs` stories, made once and kept outside the project (the
+    corpus's licence forbids a copy in it)."""
     from pipeline.batch import run_corpus
 
-    folder = RESULTS / f"report-run-{docs}"
+    folder = Path(tempfile.gettempdir()) / f"newsfacts-report-run-{docs}"
     if (folder / "summary.json").exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
