@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest model bench eval clean
+.PHONY: install demo test lint typecheck pytest model bench eval clean screenshot report-bench
 
 $(STAMP): pyproject.toml requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py
+
+# The README's picture of the report: the browser test saves it while it checks the page.
+screenshot: $(STAMP)
+	NEWSFACTS_SCREENSHOT=docs/report.png $(BIN)/pytest -q tests/test_report_browser.py -k filters_charts
+
+report-bench: $(STAMP)
+	$(BIN)/python bench/report_speed.py
 
 clean:
 	rm -rf $(VENV) out build *.egg-info
