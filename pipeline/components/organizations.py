@@ -189,8 +189,13 @@ def _named(span: Span, via: Via) -> _Candidate | None:
     span = _trimmed(span)
     if len(span) == 0 or "\n" in span.text:
         return None
-    if any(t.like_num or t.is_currency or _GLUED_AMOUNT.match(t.text) for t in span):
-        return None
+    if any(
+        (t.like_num and not (via == "ticker" and t.text.isdigit() and t.i < span.end - 1))
+        or t.is_currency
+        or _GLUED_AMOUNT.match(t.text)
+        for t in span
+    ):
+        return None  # but a fund before its ticker may hold a number: "Acme S&P 100 ETF"
     if not any(t.text[:1].isupper() for t in span) or span.root.lower_ in word_set("metric_nouns"):
         return None
     if _is_role(span) or _in_navigation(span):
@@ -479,6 +484,11 @@ def _is_name_token(token: Token) -> bool:
     )
 
 
+def _is_camel(text: str) -> bool:
+    """A brand spelled with a lower-case first letter: "iShares", "eBay"."""
+    return len(text) > 2 and text[0].islower() and text[1].isupper()
+
+
 def _ticker_mentions(doc: Doc) -> list[_Candidate]:
     """The capitalized name just before a ticker: "Dutch insurer AEGON NV <AEGN.AS>"."""
     found = []
@@ -496,10 +506,19 @@ def _ticker_mentions(doc: Doc) -> list[_Candidate]:
             token = doc[start - 1]
             if "\n" in token.text or token.is_space:
                 break
-            if not (_is_name_token(token) or token.lower_ in _CONNECTORS or token.text == "."):
+            if not (
+                _is_name_token(token)
+                or token.lower_ in _CONNECTORS
+                or token.text == "."
+                or token.text[:1].isdigit()  # "iShares S&P 100 ETF (NYSEARCA:OEF)"
+                or _is_camel(token.text)  # "iShares", "eHealth"
+                or (token.text[:1].isupper() and token.is_alpha)  # "... Hedged FTSE Europe ETF"
+            ):
                 break
             start -= 1
-        while start < end and (doc[start].lower_ in _CONNECTORS or doc[start].is_punct):
+        while start < end and (
+            doc[start].lower_ in _CONNECTORS or doc[start].is_punct or doc[start].like_num
+        ):
             start += 1
         if start < end:
             span = _named(doc[start:end], "ticker")
