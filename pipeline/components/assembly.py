@@ -53,6 +53,7 @@ _SECTION_LINE = re.compile(r"year|qtr|quarter|(?:six|nine|three|12) mths", re.IG
 _BOUNDS = {"more", "less", "fewer"}
 _ANAPHORS = {"it", "that", "this"}
 _LEAD_CHARS = 400
+_RATE_ADJECTIVES = {"annual", "annualized", "annualised", "quarterly", "monthly"}
 _CLAUSE_OPENERS = {"after", "before", "following", "ahead", "while", "whereas", "since"}
 _PERIOD_NOUNS = {"quarter", "qtr", "year", "half", "months", "mths", "period"}
 
@@ -272,6 +273,12 @@ class FactAssembler:
             ctx.set_reference(current[0].period, current[0].org.parent or current[0].org.name)
         else:
             self._update_reference(doc, period_spans, ctx, seg)
+        for r in resolved:
+            expr = r.cand.period_expr
+            if r.cand.metric == "dividend_per_share" and expr is not None and (
+                expr.text.casefold() in _RATE_ADJECTIVES
+            ):
+                r.period = None  # "pays an annual dividend of $0.20": a rate, not a year's
         if any(t.lower_ in self.declarations for t in seg) and not self.period_dividends.search(
             seg.text
         ):

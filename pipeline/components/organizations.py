@@ -203,8 +203,9 @@ def _named(span: Span, via: Via) -> _Candidate | None:
     name = canonical_name(span.text)
     if len(name) < 2 or is_news_outlet(span.text) or is_news_outlet(name):
         return None
-    if is_not_organization(name) or fold(name) in _bare_words():
-        return None
+    registered = len(span) > 1 and fold(span[-1].text) in word_set("legal_suffixes")
+    if (is_not_organization(name) and not registered) or fold(name) in _bare_words():
+        return None  # "Rev" is a wire label, "Rev Group" a company
     if fold(name) in word_set("generic_words"):
         return None
     kind, parent = kind_of(name)
@@ -250,11 +251,18 @@ def _trimmed(span: Span) -> Span:
         doc[start].is_punct
         or doc[start].lower_ == "the"
         or (doc[start].lower_ in word_set("company_pronouns") and doc[start].pos_ != "PROPN")
-        or is_not_organization(doc[start].text)
+        or (is_not_organization(doc[start].text) and not _only_legal_form_after(doc, start, end))
         or _descriptor_first(doc[start], end)
     ):
         start += 1
     return doc[start:end]
+
+
+def _only_legal_form_after(doc: Doc, start: int, end: int) -> bool:
+    """Dropping the word at `start` would leave only legal forms: "Rev Group" is a name,
+    not the wire label "Rev" before "Group"."""
+    rest = [t for t in doc[start + 1 : end] if not t.is_punct]
+    return bool(rest) and all(fold(t.text) in word_set("legal_suffixes") for t in rest)
 
 
 def _descriptor_first(token: Token, end: int) -> bool:
@@ -272,6 +280,8 @@ def _descriptor_first(token: Token, end: int) -> bool:
 def _is_role(span: Span) -> bool:
     """A person's title or name: "Chief Investment Commentator", "Mr Donnelly"."""
     honorifics = word_set("honorifics")
+    if len(span) > 1 and fold(span[-1].text) in word_set("legal_suffixes"):
+        return False  # "Rev Group", "Dr Bolton Holdings": a registered name
     if any(t.lower_ in honorifics for t in span):
         return True
     if span[-1].lower_ in word_set("person_titles"):
