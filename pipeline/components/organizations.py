@@ -522,7 +522,7 @@ def _ticker_mentions(doc: Doc) -> list[_Candidate]:
                 or token.text == "."
                 or token.text[:1].isdigit()  # "iShares S&P 100 ETF (NYSEARCA:OEF)"
                 or _is_camel(token.text)  # "iShares", "eHealth"
-                or (token.text[:1].isupper() and token.is_alpha)  # "... Hedged FTSE Europe ETF"
+                or token.text[:1].isupper()  # "... S&P 100 ETF", "... Hedged FTSE Europe ETF"
             ):
                 break
             start -= 1
