@@ -832,8 +832,8 @@ class FactAssembler:
                 or _value_at(doc, i, conversions=True)
             ):
                 continue
-            if token.pos_ == "ADJ" and i == end - 1:
-                continue
+            if (token.pos_ == "ADJ" or token.dep_ == "amod") and i == end - 1:
+                continue  # "a $0.72 annualized dividend"
             return False
         return True
 
