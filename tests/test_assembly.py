@@ -53,3 +53,15 @@ def test_golden_facts(nlp, case: dict) -> None:  # type: ignore[no-untyped-def, 
     with_status = [f for f in case["expected"] if "status" in f]
     if with_status:
         assert report.status_accuracy == 1.0, shown
+
+
+def test_confidence_ranks_direct_readings_above_hedged_carried_ones(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Kestrel Corp said its net profit rose to EUR 5.2 mn in 2019. "
+        "It expects sales to grow about 5% next year."
+    )
+    document = Document(doc_id="c", text=text, published=date(2020, 2, 1))
+    facts = {f.metric: f for f in extract_facts([document], nlp=nlp)}
+    direct, hedged = facts["net_income"], facts["revenue_change"]
+    assert direct.status == "actual" and hedged.status == "forecast"
+    assert direct.confidence > hedged.confidence + 0.2

@@ -1003,7 +1003,7 @@ class FactAssembler:
             char_start=q.char_start,
             char_end=q.char_end,
             evidence=_evidence(doc, seg),
-            confidence=_confidence(cand, period, org),
+            confidence=_confidence(cand, org, seg, r.status),
             published=doc._.published,
             source=doc._.source,
             superseded=cand.revision,
@@ -1793,24 +1793,29 @@ def _evidence(doc: Doc, seg: Span) -> str:
 
 
 def _confidence(
-    cand: Candidate, period: period_rules.Period | None, org: organizations.OrgMention
+    cand: Candidate, org: organizations.OrgMention, seg: Span, status: str
 ) -> float:
-    """A ranking score from how directly each field was read off the text: a named metric
-    cue, a stated period and an organization found by name score high; a generic
-    "profit", an inherited currency and hedged figures lower it."""
-    score = 0.45
-    if cand.cue is not None and cand.cue._.metric.metric is not None:
-        score += 0.15
-    if cand.period_expr is not None:
-        score += 0.15
-    elif period is not None:
-        score += 0.05
-    if org.via in ("ner", "gazetteer", "ticker"):
-        score += 0.15
-    if cand.notes:
-        score -= 0.05
-    if cand.quantity.approximate:
-        score -= 0.05
+    """A ranking score from signs that a reading is direct (they separate right facts from
+    false positives on the development gold): a metric named by a cue, the organization
+    named in the same segment rather than carried over, a wire table row, a stock ticker,
+    a comparative ("from X") lower the risk; a hedged amount ("about"), a change figure and
+    a forecast or target raise it. The period's presence does not: stated periods are as
+    often wrong as inherited ones."""
+    doc = seg.doc
+    named_here = any(
+        o._.org is not None and o._.org.via != "coref" and o._.org.name == org.name
+        for o in doc.spans[organizations.SPANS_KEY]
+        if seg.start <= o.start < seg.end
+    )
+    score = 0.5
+    score += 0.12 if cand.cue is not None and cand.cue._.metric.metric is not None else 0.0
+    score += 0.08 if named_here else 0.0
+    score += 0.08 if _TABLE_ROW.search(seg.text) else 0.0
+    score += 0.05 if cand.comparative else 0.0
+    score -= 0.15 if cand.quantity.approximate else 0.0
+    score -= 0.10 if cand.change else 0.0
+    score -= 0.08 if status != "actual" else 0.0
+    score += {"ticker": 0.05, "ner": -0.03}.get(org.via, 0.0)
     return round(max(0.05, min(score, 0.99)), 3)
 
 
