@@ -53,6 +53,9 @@ _SECTION_LINE = re.compile(r"year|qtr|quarter|(?:six|nine|three|12) mths", re.IG
 _BOUNDS = {"more", "less", "fewer"}
 _ANAPHORS = {"it", "that", "this"}
 _LEAD_CHARS = 400
+_TOTALS = {
+    "revenue", "net_income", "operating_income", "pretax_income", "ebitda", "gross_profit",
+}
 _RATE_ADJECTIVES = {"annual", "annualized", "annualised", "quarterly", "monthly"}
 _CLAUSE_OPENERS = {"after", "before", "following", "ahead", "while", "whereas", "since"}
 _PERIOD_NOUNS = {"quarter", "qtr", "year", "half", "months", "mths", "period"}
@@ -155,6 +158,8 @@ class FactAssembler:
         self.third_parties_subjects = {w.casefold() for w in lex.third_party_subjects}
         self.own_company_nouns = {w.casefold() for w in lex.own_company_nouns}
         self.dividend_verbs = {w.casefold() for w in lex.dividend_verbs}
+        self.public_modifiers = {w.casefold() for w in lex.public_modifiers}
+        self.offer_words = {w.casefold() for w in lex.offer_words}
         self.headcount_nouns = {
             w.casefold()
             for w in (*lex.metrics["headcount"], *lex.metrics["job_cuts"], *lex.people_nouns)
@@ -489,6 +494,14 @@ class FactAssembler:
         cue = self._cue_for(doc, seg, span, cues, q)
         if cue is None:
             return self._anaphoric(doc, seg, span, cand, subject, ctx)
+        if any(
+            t.dep_ in ("amod", "compound")
+            and t.lower_ in self.public_modifiers
+            and not cue.start <= t.i < cue.end  # "pre-tax profit" is one cue
+            for c in cue
+            for t in c.children
+        ) or (cue.start > 0 and doc[cue.start - 1].lower_ in self.public_modifiers):
+            return None  # "federal revenues of 6.7 billion dlrs", "government revenue"
         cand.cue = cue
         cand.metric = cue._.metric.metric
         negative = cue._.metric.negative
@@ -508,6 +521,8 @@ class FactAssembler:
                 return None  # "priced at $15 per share": a price, not a result
             if not left and _previous_word(doc, span.start, seg.start) in ("at", "for"):
                 return None  # "convertible at 1.35 dlrs a share", "buy it for 26 dlrs a share"
+            if cue.end < len(doc) and doc[cue.end].lower_ in self.offer_words:
+                return None  # "the 27 dlrs per share offered by Acme": a price
             # but "analysts had expected 98 cents a share" is earnings per share
             verb = _governing_verb(span)
             if (left and left[-1]._.metric.metric == "dividend_per_share") or (
@@ -902,6 +917,19 @@ class FactAssembler:
         counted = (_item(cand.span) or "").split(" ")[0].casefold()
         if metric == "units_sold" and cand.unit == "count" and counted in self.not_items:
             return None  # "1,200,000 of the shares", "300,000 tonnes of sorghum"
+        if metric == "units_sold" and _names_a_model(cand.span):
+            return None  # "the 68000 microprocessor", "a 747 jet": a model, not a count
+        if (
+            metric in _TOTALS
+            and not cand.change
+            and q.kind == "money"
+            and q.scale == 1
+            and abs(cand.value) < 1000
+        ):
+            following = " ".join(t.lower_ for t in seg.doc[cand.span.end : cand.span.end + 6])
+            if not any(p in following for p in self.per_share):
+                return None  # "2.58 dlrs in the fourth quarter": no company's total is that small
+            metric = "eps"  # "earnings of $4.40 to $4.50 a share"
         if metric in PROFIT_METRICS and q.kind == "money" and q.scale == 0.01:
             metric = "eps"  # "an analyst estimate of 67 cents", "or 52 cents, a year earlier"
         if metric in PER_SHARE and not cand.change and (
@@ -1333,15 +1361,15 @@ def _range_members(doc: Doc, seg: Span, value_spans: list[Span]) -> set[int]:
         if not after:
             continue
         first = after[0]
-        members.add(first.start)
         linked = [v for v in value_spans if first.end < v.start <= first.end + 5]
         if linked and any(t.lower_ in ("to", "and") for t in doc[first.end : linked[0].start]):
-            members.add(linked[0].start)
+            members.update((first.start, linked[0].start))
     return members
 
 
 _RANGE_OPENER = re.compile(
-    r"\brang(?:e|es|ed|ing)\s+(?:from|between)\b|\ba\s+range\s+of\b", re.IGNORECASE
+    r"\brang(?:e|es|ed|ing)\s+(?:from|between)\b|\ba\s+range\s+of\b|\bbetween\b",
+    re.IGNORECASE,
 )
 
 
@@ -1599,6 +1627,16 @@ def _currency_word(text: str) -> str:
     if not words or (len(words) > 1 and words[-2][:1].isupper() and not words[-2].isupper()):
         return ""
     return words[-1].casefold()
+
+
+def _names_a_model(span: Span) -> bool:
+    """A number right before a singular noun names a model ("the 68000 microprocessor"),
+    except one of something ("1 unit")."""
+    doc = span.doc
+    noun = doc[span.end] if span.end < len(doc) else None
+    if noun is None or noun.tag_ != "NN" or not span.root.like_num:
+        return False
+    return abs(span._.quantity.value) > 1
 
 
 def _counts_another_noun(span: Span, nouns: set[str]) -> bool:

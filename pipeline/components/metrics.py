@@ -59,6 +59,8 @@ class MetricLexicon(BaseModel):
     own_company_nouns: list[str]
     dividend_verbs: list[str]
     people_nouns: list[str]
+    public_modifiers: list[str]
+    offer_words: list[str]
     stand_in_subjects: list[str]
     ratio_phrases: list[str]
     partial_parties: list[str]
