@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 
 from pipeline.components import values
 from pipeline.documents import Document
-from pipeline.quantities import Quantity, ValueData, find_quantities, write_quantities
+from pipeline.quantities import (
+    QUANTITY_FIELDS,
+    Quantity,
+    ValueData,
+    find_quantities,
+    write_quantities,
+)
 
 DATA = Path(__file__).parent / "data" / "quantities.jsonl"
 DEV = Path(__file__).parents[2] / "shared" / "dev"
@@ -38,9 +44,11 @@ def test_golden(case: dict[str, Any]) -> None:
         assert text[quantity.char_start : quantity.char_end] == quantity.text
         assert _close(quantity.value, expected["value"]), (quantity, expected)
         assert quantity.unit == expected["unit"]
-        assert quantity.kind == {"count": "count", "percent": "percent"}.get(
-            expected["unit"], "money"
-        )
+        kind = "rate" if expected.get("denominator") else {
+            "count": "count", "percent": "percent"
+        }.get(expected["unit"], "money")
+        assert quantity.kind == kind
+        assert quantity.denominator == expected.get("denominator")
         assert quantity.is_conversion is expected["is_conversion"]
         for flag in FLAGS:
             if flag in expected:
@@ -66,22 +74,43 @@ def test_values_data_rejects_a_surface_form_with_two_owners() -> None:
         ValueData.model_validate(data)
 
 
-def test_write_quantities(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_write_quantities_follows_the_suffix(tmp_path: Path, suffix: str) -> None:
+    import pandas as pd
+
     documents = [
         Document("a", "Sales rose 8 % to EUR 5.2 mn."),
         Document("b", "No figures here."),
-        Document("c", "It cut 1,200 jobs."),
+        Document("c", "It cut 1,200 jobs and charges $40 a month."),
     ]
-    out = tmp_path / "out" / "q.jsonl"
-    assert write_quantities(documents, out) == 3
-    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [(r["doc_id"], r["text"], r["unit"], r["kind"]) for r in rows] == [
+    out = tmp_path / "out" / f"q{suffix}"
+    assert write_quantities(documents, out) == 4
+    if suffix == ".jsonl":
+        rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        table = pd.DataFrame(rows)
+    elif suffix == ".csv":
+        table = pd.read_csv(out, keep_default_na=False)
+    else:
+        table = pd.read_parquet(out)
+    assert list(table.columns) == list(QUANTITY_FIELDS)
+    rows = table[["doc_id", "text", "unit", "kind"]].itertuples(index=False)
+    assert [tuple(r) for r in rows] == [
         ("a", "8 %", "percent", "percent"),
         ("a", "EUR 5.2 mn", "EUR", "money"),
         ("c", "1,200", "count", "count"),
+        ("c", "$40", "USD", "rate"),
     ]
-    assert set(rows[0]) == {"doc_id", "char_start", "char_end", "text", "value", "unit", "kind"}
-    assert not [p for p in out.parent.iterdir() if p.name != "q.jsonl"]
+    assert [d if isinstance(d, str) and d else None for d in table["denominator"]] == [
+        None, None, None, "month"
+    ]
+    assert table["value"].tolist() == [8.0, 5200000.0, 1200.0, 40.0]
+    assert not [p for p in out.parent.iterdir() if p.name != out.name]
+
+
+def test_write_quantities_rejects_an_unknown_suffix_before_writing(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"\.txt"):
+        write_quantities([Document("a", "5 %")], tmp_path / "q.txt")
+    assert list(tmp_path.iterdir()) == []
 
 
 _FINANCIAL = st.lists(
@@ -107,7 +136,11 @@ def test_never_crashes_and_every_span_slices_back(text: str) -> None:
         assert 0 <= quantity.char_start < quantity.char_end <= len(text)
         assert text[quantity.char_start : quantity.char_end] == quantity.text
         assert quantity.char_start >= previous_start
-        assert math.isfinite(quantity.value) and quantity.value >= 0
+        assert math.isfinite(quantity.value)
+        if quantity.value < 0:  # only a written sign or accounts' parentheses make it so
+            around = text[max(0, quantity.char_start - 1) : quantity.char_end + 1]
+            assert any(mark in around for mark in "-−("), (text, quantity)
+        assert quantity.kind != "rate" or quantity.denominator
         previous_start = quantity.char_start
 
 
