@@ -119,7 +119,10 @@ _FINANCIAL = st.lists(
             "EUR", "$", "US$", "HK$", " ", "  ", "\n", ",", ".", "(", ")", "-", "%", "p", "mln",
             "bn", "m", "billion", "dlrs", "cts", "yen", "pct", "per cent", "one", "twenty",
             "-five", "and", "to", "a share", "which equates to", "May", "1987", "0", "5", "18",
-            " .9", " ,000", "2,858", "x20ac", "Lt", "by a third", "İ", "ß",
+            " .9", " ,000", "2,858", "x20ac", "Lt", "by a third", "İ", "ß", "per barrel",
+            " a month", " a year", " earlier", "-a-", "share", "/", "HK $", "c $", "$US", "usd",
+            "MEUR", "€", "元", "+", "cents", " and ", "or", "nine", "quarter", "half", "3/4",
+            "fell", " is ", "Euro", "No.", "Chinese yuan", "US cents", "a quarter million",
         ]
     ),
     max_size=30,
@@ -154,6 +157,20 @@ def test_component_on_a_blank_pipeline() -> None:
         quantity = span._.quantity
         assert span.start_char <= quantity.char_start < quantity.char_end <= span.end_char
     assert spans[0]._.quantity.value == pytest.approx(1.89e7)
+
+
+def test_component_gives_per_share_rates_as_money_and_keeps_other_rates_apart() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe(values.NAME)
+    doc = nlp("It earned 31 cents a share as oil fetched $74.10 a barrel, on sales of $2 billion.")
+    amounts = [s._.quantity for s in doc.spans[values.SPANS_KEY]]
+    rates = [s._.quantity for s in doc.spans[values.RATES_KEY]]
+    assert [(q.text, q.kind, q.denominator, q.per_share) for q in amounts] == [
+        ("31 cents", "money", "share", True),
+        ("$2 billion", "money", None, False),
+    ]
+    assert [(q.text, q.kind, q.denominator) for q in rates] == [("$74.10", "rate", "barrel")]
+    assert find_quantities(doc.text)[0].kind == "rate"  # the layer itself calls it a rate
 
 
 def test_component_config_sets_the_default_dollar() -> None:
