@@ -262,11 +262,13 @@ def _grammar() -> _Grammar:
     fractions_before = {
         _fold(w.replace("-", " ")): v for w, v in data.fractions_before_scale.items()
     }
-    word = _alternation([*words, *data.fractions_before_scale, "hundred"])
+    word = _alternation([*words, "hundred"])
+    fraction_words = _alternation(data.fractions_before_scale)  # whole phrases, never compounded
     number = (
         r"(?>\d{1,3}[\x20-]\d{1,2}/(?:16|32|2|3|4|8)(?![\d/])"  # "7 3/4", "6-1/2"
         r"|\d{1,3}(?:(?:,|\x20?,(?=\d{3}))\d{3})+(?:\x20?\.\d+)?"
         r"|\d+(?:\x20?\.\d+)?|\.\d+"
+        rf"|(?i:{fraction_words})(?![^\W_])(?!\s+an?\s)"  # not "half a million": a number word
         rf"|(?i:(?:{word})(?:[\x20-](?:and\x20)?(?:{word}))*))"
     )
     fractions = {_fold(f.replace("-", " ")): v for f, v in data.fractions_after_by.items()}
@@ -715,6 +717,12 @@ def _read(
     if not _boundary_ok(text, end) and not (rate is not None and text.startswith("-", end)):
         return None, end, False
     value = _number(number, g)
+    if value is None and spelled and pre_code is None and re.search(r"[\x20-]", number):
+        # "between eight and nine percent": no one number; the first word waits for the unit
+        # of the figure after it
+        number = re.split(r"[\x20-]", number)[0]
+        value, scale, unit, entry, code_factor = _number(number, g), None, None, None, 1.0
+        end, provisional = anchor + len(number), True
     if value is None:
         return None, end, False
     factor = (g.scales[scale.form] if scale is not None else 1.0) * code_factor
