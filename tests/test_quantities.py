@@ -113,6 +113,33 @@ def test_write_quantities_rejects_an_unknown_suffix_before_writing(tmp_path: Pat
     assert list(tmp_path.iterdir()) == []
 
 
+def test_cli_quantities_writes_the_format_of_the_suffix_and_keeps_its_inputs(
+    tmp_path: Path,
+) -> None:
+    import pandas as pd
+
+    from pipeline.cli import main
+
+    source = tmp_path / "docs.jsonl"
+    lines = [
+        {"doc_id": "d1", "text": "Crude rose 2% to $74.10 a barrel."},
+        {"doc_id": "d2", "text": "   "},
+    ]
+    source.write_text("".join(json.dumps(d) + "\n" for d in lines), encoding="utf-8")
+    before = source.read_bytes()
+    out = tmp_path / "q.csv"
+    assert main(["quantities", str(source), "-o", str(out)]) == 1  # d2 is reported, d1 written
+    table = pd.read_csv(out)
+    assert table[["doc_id", "text", "kind", "denominator"]].fillna("").values.tolist() == [
+        ["d1", "2%", "percent", ""],
+        ["d1", "$74.10", "rate", "barrel"],
+    ]
+    assert main(["quantities", str(source), "-o", str(source)]) == 2
+    assert main(["quantities", str(source), "-o", str(tmp_path / "q.xlsx")]) == 2
+    assert source.read_bytes() == before
+    assert not (tmp_path / "q.xlsx").exists()
+
+
 _FINANCIAL = st.lists(
     st.sampled_from(
         [
