@@ -116,6 +116,7 @@ class ValueData(BaseModel):
     months: list[str]
     durations_after: list[str]
     bare_currency_words: dict[str, list[str]]
+    currency_places: dict[str, list[str]]
     dollar_places: dict[str, list[str]]
 
     @model_validator(mode="after")
@@ -189,6 +190,8 @@ class _Grammar:
     months: frozenset[str]
     month_after: re.Pattern[str]
     duration_after: re.Pattern[str]
+    bare_words: dict[str, tuple[str, ...]]
+    places: dict[str, re.Pattern[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +338,11 @@ def _grammar() -> _Grammar:
         months=frozenset(_fold(f) for f in data.months),
         month_after=re.compile(rf"\s+(?:of\s+)?(?i:{months})(?![^\W_])"),
         duration_after=re.compile(rf"[ \t]*-?(?i:{_alternation(data.durations_after)})(?![^\W_])"),
+        bare_words={_fold(w): tuple(codes) for w, codes in data.bare_currency_words.items()},
+        places={
+            code: re.compile(rf"(?<![^\W_])(?:{_alternation(names)})(?![^\W_])")
+            for code, names in data.currency_places.items()
+        },
     )
 
 
@@ -960,6 +968,28 @@ def _accounting_negative(text: str, q: Quantity, previous: Quantity | None) -> b
     return previous is None or text[previous.char_end : q.char_start - 1].strip() != ""
 
 
+def _by_place(found: list[Quantity], text: str, g: _Grammar) -> list[Quantity]:
+    """A currency word several currencies share ("francs", "crowns") is the one of the
+    country the text names most ("PARIS ... 3.3 billion francs" is FRF); with no country
+    named, or a tie, it keeps the form's own currency. "Swiss francs" is not re-read."""
+    resolved: dict[str, str] = {}
+    for i, q in enumerate(found):
+        if q.kind not in ("money", "rate"):
+            continue
+        words = _fold(q.text).split()
+        if len(words) < 2 or words[-1] not in g.bare_words or " ".join(words[-2:]) in g.after:
+            continue
+        if words[-1] not in resolved:
+            codes = g.bare_words[words[-1]]
+            counts = {c: len(g.places[c].findall(text)) for c in codes if c in g.places}
+            ranked = sorted(counts.values(), reverse=True)
+            best = max(counts, key=lambda c: counts[c]) if counts else q.unit
+            tied = len(ranked) > 1 and ranked[0] == ranked[1]
+            resolved[words[-1]] = best if ranked and ranked[0] and not tied else q.unit
+        found[i] = replace(q, unit=resolved[words[-1]])
+    return found
+
+
 def find_quantities(text: str, *, default_dollar: str = "USD") -> list[Quantity]:
     """Every money, percent, count and rate quantity in `text`, in order.
 
@@ -1009,6 +1039,7 @@ def find_quantities(text: str, *, default_dollar: str = "USD") -> list[Quantity]
         found.append(quantity)
         pending.append(provisional)
     found = [q for q, waiting in zip(found, pending, strict=True) if not waiting]
+    found = _by_place(found, text, g)
     if lowered is not None and "by " in lowered:
         fractions = _fractions(text, lowered, g)
         if fractions:
