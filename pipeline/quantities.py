@@ -1,13 +1,14 @@
-"""Find and normalize money, percent and count quantities in plain text.
+"""Find and normalize money, percent, count and rate quantities in plain text.
 
 Pure functions, no spaCy: the values component calls them on the document text. Plain string
 scans find where a number starts (a run of digits, a spelled-out number word); an anchored
 regular expression reads the number, and the words around it are looked up in the tables of
-configs/values.yaml (currencies written before or after, scale words, percent words). Small
-checks on the context decide the rest: a year, a date, a duration or a phone-model number is
-not a count; a value in parentheses after another currency is a conversion. quantulum3 reads
-only the spelled-out numbers that the table cannot ("five twenty"): its unit tables take
-seconds to load and hold few currencies, so it stays off the fast path.
+configs/values.yaml, compiled by `pipeline.value_grammar` (currencies written before or
+after, scale words, percent words, denominators). Small checks on the context decide the
+rest: a year, a date, a duration, a rank or a model number is not a count; "per barrel"
+makes a money figure a rate. Each figure is then read against its neighbour (a shared unit
+or denominator, cents after dollars, a conversion). quantulum3 reads only the spelled-out
+compounds that the table cannot ("a hundred and five"); its unit tables are not used.
 """
 
 from __future__ import annotations
@@ -20,19 +21,13 @@ import tempfile
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, model_validator
 
 from .documents import Document
-from .language_data import duplicates, load
-
-Kind = Literal["money", "percent", "count", "rate"]
-
-DOLLAR = "dollar"
-"""Canonical id, in configs/values.yaml, of the story's own dollar ("$", "dlrs", "cts")."""
+from .value_grammar import DOLLAR, Grammar, Kind, grammar
+from .value_grammar import currency_context as currency_context
+from .value_grammar import fold as _fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,279 +68,6 @@ class Quantity:
         return replace(self, kind="money") if self.kind == "rate" else self
 
 
-class Scale(BaseModel):
-    factor: float
-    forms: list[str]
-
-
-class ValueData(BaseModel):
-    """Schema of configs/values.yaml."""
-
-    currency_before: dict[str, list[str]]
-    any_case_before: list[str]
-    words_before_dollar: list[str]
-    scaled_codes: list[str]
-    code_scale_prefixes: dict[str, str]
-    code_scale_suffixes: dict[str, str]
-    symbols_after: dict[str, list[str]]
-    currency_after: dict[str, list[str]]
-    dollar_before: list[str]
-    dollar_after: list[str]
-    subunits_after: dict[str, list[str]]
-    subunits_before: dict[str, list[str]] = {}
-    percent_after: list[str]
-    scales: dict[str, Scale]
-    glued_only: list[str]
-    needs_currency: list[str]
-    number_words: dict[str, float]
-    fractions_before_scale: dict[str, float]
-    fractions_after_by: dict[str, float]
-    range_between: list[str]
-    elliptic_after: list[str]
-    approximate_before: list[str]
-    rate_words: list[str]
-    open_rate_words: list[str]
-    rate_modifiers: list[str]
-    not_rate_after: list[str]
-    not_denominators: list[str]
-    nouns_before_rate: list[str]
-    denominators: dict[str, list[str]]
-    time_denominators: list[str]
-    conversion_cues: list[str]
-    rank_before: list[str]
-    months: list[str]
-    durations_after: list[str]
-    bare_currency_words: dict[str, list[str]]
-    currency_places: dict[str, list[str]]
-    dollar_places: dict[str, list[str]]
-
-    @model_validator(mode="after")
-    def _forms_unique(self) -> ValueData:
-        tables = {
-            "before": {
-                **self.currency_before,
-                DOLLAR: self.dollar_before,
-                **{f"hundredth of {k}": v for k, v in self.subunits_before.items()},
-            },
-            "after": {
-                **self.currency_after,
-                DOLLAR: self.dollar_after,
-                "percent": self.percent_after,
-                **{f"hundredth of {k}": v for k, v in self.subunits_after.items()},
-                **{f"symbol of {k}": v for k, v in self.symbols_after.items()},
-            },
-            "scales": {name: scale.forms for name, scale in self.scales.items()},
-            "denominators": self.denominators,
-        }
-        clashes = [f"{name}: {c}" for name, table in tables.items() for c in duplicates(table)]
-        unknown = [
-            f"code scale {name!r}"
-            for name in (*self.code_scale_prefixes.values(), *self.code_scale_suffixes.values())
-            if name not in self.scales
-        ] + [
-            f"time denominator {d!r}" for d in self.time_denominators if d not in self.denominators
-        ]
-        if clashes:
-            raise ValueError("surface forms with two owners: " + "; ".join(clashes))
-        if unknown:
-            raise ValueError("not defined: " + "; ".join(unknown))
-        return self
-
-
-@dataclass(frozen=True, slots=True)
-class _Grammar:
-    """configs/values.yaml compiled: the number pattern and lookup tables (folded keys)."""
-
-    number: re.Pattern[str]
-    before: dict[str, str]
-    before_any_case: dict[str, str]
-    before_subunits: frozenset[str]
-    before_scales: dict[str, float]
-    before_lengths: tuple[int, ...]
-    words_before_dollar: frozenset[str]
-    after: dict[str, tuple[Kind | Literal["subunit"], str]]
-    after_words: int
-    after_first: frozenset[str]
-    after_symbols: frozenset[str]
-    scaled_after: dict[str, tuple[str, float]]
-    scales: dict[str, float]
-    glued_only: frozenset[str]
-    needs_currency: frozenset[str]
-    number_words: dict[str, float]
-    fractions_before_scale: dict[str, float]
-    first_words: frozenset[str]
-    fraction: re.Pattern[str]
-    fractions: dict[str, float]
-    approximate: frozenset[str]
-    rate: re.Pattern[str]
-    noun_rate: re.Pattern[str]
-    denominators: dict[str, str]
-    not_denominators: frozenset[str]
-    time_denominators: frozenset[str]
-    not_rate_after: re.Pattern[str]
-    conversion_cues: frozenset[str]
-    range_between: frozenset[str]
-    elliptic_after: frozenset[str]
-    rank_before: frozenset[str]
-    months: frozenset[str]
-    month_after: re.Pattern[str]
-    duration_after: re.Pattern[str]
-    bare_words: dict[str, tuple[str, ...]]
-    places: dict[str, re.Pattern[str]]
-
-
-@dataclass(frozen=True, slots=True)
-class CurrencyContext:
-    """What an article's surroundings say about an unqualified currency word.
-
-    `bare_words` maps a word that several currencies share ("francs") to those currencies,
-    so the one the article names in full ("Swiss francs") can stand for it; `dollar_places`
-    maps a dollar currency to the places whose dateline or company name makes a bare "$"
-    that dollar ("SYDNEY, Aug 17", "Ford Motor Co of Canada").
-    """
-
-    bare_words: dict[str, tuple[str, ...]]
-    dollar_places: dict[str, tuple[str, ...]]
-
-
-@cache
-def currency_context() -> CurrencyContext:
-    data = load("values.yaml", ValueData)
-    return CurrencyContext(
-        bare_words={_fold(w): tuple(codes) for w, codes in data.bare_currency_words.items()},
-        dollar_places={code: tuple(places) for code, places in data.dollar_places.items()},
-    )
-
-
-def _alternation(forms: Iterable[str]) -> str:
-    """Longest first, so "per cent" beats "cent"; inner spaces match any run of blanks."""
-    unique = sorted({f for f in forms if f}, key=len, reverse=True)
-    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in unique)
-
-
-def _fold(surface: str) -> str:
-    return " ".join(surface.casefold().split())
-
-
-@cache
-def _grammar() -> _Grammar:
-    data = load("values.yaml", ValueData)
-    before = {form: code for code, forms in data.currency_before.items() for form in forms}
-    before.update({form: DOLLAR for form in data.dollar_before})
-    before.update({form: code for code, forms in data.subunits_before.items() for form in forms})
-    any_case = {c.casefold() for c in data.any_case_before}
-    before_any_case = {
-        form.casefold(): code
-        for form, code in before.items()
-        if (not form.isalpha() or form.casefold() in any_case)
-        and form.split(" ")[0].casefold() not in data.words_before_dollar  # "told us $5"
-    }
-    scale_factor = {name: scale.factor for name, scale in data.scales.items()}
-    before_scales: dict[str, float] = {}
-    scaled_after: dict[str, tuple[str, float]] = {}
-    for code in data.scaled_codes:
-        for prefix, name in data.code_scale_prefixes.items():
-            before[prefix + code] = code
-            before_scales[prefix + code] = scale_factor[name]
-            scaled_after[prefix + code] = (code, scale_factor[name])
-        for suffix, name in data.code_scale_suffixes.items():
-            before[code + suffix] = code
-            before_scales[code + suffix] = scale_factor[name]
-            scaled_after[code + suffix] = (code, scale_factor[name])
-    after: dict[str, tuple[Kind | Literal["subunit"], str]] = {}
-    for code, forms in data.currency_after.items():
-        after.update({_fold(f): ("money", code) for f in forms})
-    after.update({_fold(f): ("money", DOLLAR) for f in data.dollar_after})
-    for code, forms in data.subunits_after.items():
-        after.update({_fold(f): ("subunit", code) for f in forms})
-    after.update({_fold(f): ("percent", "percent") for f in data.percent_after})
-    for code, forms in data.symbols_after.items():
-        after.update({f: ("money", code if code != "dollar" else DOLLAR) for f in forms})
-    words = {_fold(w): v for w, v in data.number_words.items()}
-    fractions_before = {
-        _fold(w.replace("-", " ")): v for w, v in data.fractions_before_scale.items()
-    }
-    word = _alternation([*words, "hundred"])
-    fraction_words = _alternation(data.fractions_before_scale)  # whole phrases, never compounded
-    number = (
-        r"(?>\d{1,3}[\x20-]\d{1,2}/(?:16|32|2|3|4|8)(?![\d/])"  # "7 3/4", "6-1/2"
-        r"|\d{1,3}(?:(?:,|\x20?,(?=\d{3}))\d{3})+(?:\x20?\.\d+)?"
-        r"|\d+(?:\x20?\.\d+)?|\.\d+"
-        rf"|(?i:{fraction_words})(?![^\W_])(?!\s+an?\s)"  # not "half a million": a number word
-        rf"|(?i:(?:{word})(?:[\x20-](?:and\x20)?(?:{word}))*))"
-    )
-    fractions = {_fold(f.replace("-", " ")): v for f, v in data.fractions_after_by.items()}
-    approximate = _alternation(data.approximate_before)
-    months = _alternation(data.months)
-    denominators = {
-        _fold(form): name for name, forms in data.denominators.items() for form in forms
-    }
-    listed = _alternation(form for forms in data.denominators.values() for form in forms)
-    rate = (
-        r"\s*(?:-[ \t]*)?"
-        rf"(?:(?i:{_alternation(data.rate_modifiers)})\s+)?"
-        rf"(?:(?i:{_alternation(data.rate_words)})(?:[ \t]*-[ \t]*|\s+)(?P<listed>(?i:{listed}))"
-        rf"|(?:(?i:{_alternation(w for w in data.open_rate_words if w.isalpha())})\s+"
-        r"|[ \t]*/[ \t]*)"
-        rf"(?P<open>(?i:{listed})|[^\W\d_]+))"
-        r"(?![^\W_])"
-    )
-    times = _alternation(
-        form for name in data.time_denominators for form in data.denominators[name]
-    )
-    noun_rate = (
-        rf"\s+(?i:{_alternation(data.nouns_before_rate)})"
-        rf"\s+(?i:{_alternation(data.rate_words)}|per|every)\s+(?P<listed>(?i:{times}))(?![^\W_])"
-    )
-    return _Grammar(
-        number=re.compile(rf"(?P<num>{number})(?:[ \t]?[-–][ \t]?(?P<num2>{number}))?"),
-        before=before,
-        before_any_case=before_any_case,
-        before_subunits=frozenset(f for forms in data.subunits_before.values() for f in forms),
-        before_scales=before_scales,
-        before_lengths=tuple(sorted({len(f) for f in before}, reverse=True)),
-        words_before_dollar=frozenset(data.words_before_dollar),
-        after=after,
-        after_words=max(len(form.split()) for form in after),
-        after_first=frozenset(form.split()[0] for form in after),
-        after_symbols=frozenset(f for forms in data.symbols_after.values() for f in forms),
-        scaled_after=scaled_after,
-        scales={_fold(f): s.factor for s in data.scales.values() for f in s.forms},
-        glued_only=frozenset(_fold(f) for f in data.glued_only),
-        needs_currency=frozenset(_fold(f) for f in data.needs_currency),
-        number_words=words,
-        fractions_before_scale=fractions_before,
-        first_words=frozenset(
-            [*(w.split()[0] for w in [*words, *fractions_before]), "hundred"]
-        ),
-        fraction=re.compile(
-            rf"(?i:by\s+(?:(?:{approximate})\s+)?"
-            rf"(?P<fraction>{_alternation(data.fractions_after_by).replace('-', '[- ]')}))"
-            r"(?![^\W_])"
-        ),
-        fractions=fractions,
-        approximate=frozenset(_fold(f) for f in data.approximate_before),
-        rate=re.compile(rate),
-        noun_rate=re.compile(noun_rate),
-        denominators=denominators,
-        not_denominators=frozenset(_fold(w) for w in data.not_denominators),
-        time_denominators=frozenset(data.time_denominators),
-        not_rate_after=re.compile(rf"[\s-]+(?i:{_alternation(data.not_rate_after)})(?![^\W_])"),
-        conversion_cues=frozenset(_fold(f) for f in data.conversion_cues),
-        range_between=frozenset(_fold(f) for f in data.range_between),
-        elliptic_after=frozenset(_fold(f) for f in data.elliptic_after),
-        rank_before=frozenset(_fold(f) for f in data.rank_before),
-        months=frozenset(_fold(f) for f in data.months),
-        month_after=re.compile(rf"\s+(?:of\s+)?(?i:{months})(?![^\W_])"),
-        duration_after=re.compile(rf"[ \t]*-?(?i:{_alternation(data.durations_after)})(?![^\W_])"),
-        bare_words={_fold(w): tuple(codes) for w, codes in data.bare_currency_words.items()},
-        places={
-            code: re.compile(rf"(?<![^\W_])(?:{_alternation(names)})(?![^\W_])")
-            for code, names in data.currency_places.items()
-        },
-    )
-
-
 def _clean(value: float) -> float:
     """Drop binary noise from scaling ("4.1 mn" is 4100000.0, not 4099999.9999999995)."""
     return float(f"{value:.12g}")
@@ -373,7 +95,7 @@ def _spelled_out(phrase: str) -> float | None:
         return None
 
 
-def _number(surface: str, g: _Grammar) -> float | None:
+def _number(surface: str, g: Grammar) -> float | None:
     if surface[0].isdigit() or surface[0] == ".":
         if "/" in surface:  # "7 3/4", "6-1/2"
             whole, fraction = re.split(r"\x20?[-\x20]", surface, maxsplit=1)
@@ -388,7 +110,7 @@ def _number(surface: str, g: _Grammar) -> float | None:
     return _compound(folded, g) or _spelled_out(folded)
 
 
-def _compound(folded: str, g: _Grammar) -> float | None:
+def _compound(folded: str, g: Grammar) -> float | None:
     """ "one hundred and twenty", "thirty six": tens before units, hundreds before both."""
     current = 0.0
     for word in folded.split():
@@ -436,7 +158,7 @@ class _Word:
         return self.gap_start == self.start
 
 
-def _scale_at(text: str, position: int, g: _Grammar) -> _Word | None:
+def _scale_at(text: str, position: int, g: Grammar) -> _Word | None:
     """A scale word after `position`: written apart, glued ("5mn") or hyphened ("$5-million")."""
     match = (_HYPHENED if text.startswith("-", position) else _SCALE_AFTER).match(text, position)
     if match is None or match[1].casefold() not in g.scales:
@@ -444,7 +166,7 @@ def _scale_at(text: str, position: int, g: _Grammar) -> _Word | None:
     return _Word(match[1].casefold(), position, match.start(1), match.end())
 
 
-def _unit_at(text: str, position: int, g: _Grammar) -> _Word | None:
+def _unit_at(text: str, position: int, g: Grammar) -> _Word | None:
     """The longest unit phrase ("U.S. dlrs", "per cent", "%") starting after `position`;
     one word only after a hyphen ("one-yen", "12-cent")."""
     if text.startswith("-", position):
@@ -467,7 +189,7 @@ def _unit_at(text: str, position: int, g: _Grammar) -> _Word | None:
     return None
 
 
-def _scaled_code_at(text: str, position: int, g: _Grammar) -> tuple[_Word, str, float] | None:
+def _scaled_code_at(text: str, position: int, g: Grammar) -> tuple[_Word, str, float] | None:
     """A currency code with its scale letter after the number: "120 MEUR", "30 MUSD"."""
     match = _CODE_AFTER.match(text, position)
     if match is None or match[1] not in g.scaled_after:
@@ -494,13 +216,13 @@ def _words_before(text: str, start: int) -> list[str]:
     return [w.lstrip("([{\"'").casefold() for w in words]
 
 
-def _is_approximate(text: str, start: int, g: _Grammar) -> bool:
+def _is_approximate(text: str, start: int, g: Grammar) -> bool:
     words = _words_before(text, start)
     return any(" ".join(words[-n:]) in g.approximate for n in range(1, len(words) + 1))
 
 
 def _is_not_a_count(
-    text: str, start: int, end: int, number: str, value: float, g: _Grammar
+    text: str, start: int, end: int, number: str, value: float, g: Grammar
 ) -> bool:
     """A bare number that is a year, a day of a date, a duration, a time, a rank ("No. 2")
     or a model number."""
@@ -547,7 +269,7 @@ class _Prefix:
     parenthesized: bool = False
 
 
-def _prefix_at(text: str, anchor: int, g: _Grammar) -> _Prefix | None:
+def _prefix_at(text: str, anchor: int, g: Grammar) -> _Prefix | None:
     """The currency written before the number at `anchor`: "US$ 5", "EUR18", "HK $216,925",
     "usd$ 15", "c $ 1.34", "MEUR 307.8", "$(273)"."""
     end = anchor
@@ -579,7 +301,7 @@ def _prefix_at(text: str, anchor: int, g: _Grammar) -> _Prefix | None:
     return None
 
 
-def _dollar_named_before(text: str, dollar: int, code: str, g: _Grammar) -> tuple[int, str]:
+def _dollar_named_before(text: str, dollar: int, code: str, g: Grammar) -> tuple[int, str]:
     match = _LETTERS_BEFORE.search(text, max(0, dollar - 6), dollar)
     if match is None or (match.start() > 0 and text[match.start() - 1] not in " \t\n(["):
         return dollar, code  # "music's $500 million" is no Singapore dollar
@@ -594,7 +316,7 @@ def _dollar_named_before(text: str, dollar: int, code: str, g: _Grammar) -> tupl
 
 
 def _own_words(
-    text: str, scale: _Word | None, unit: _Word | None, pre_code: str | None, g: _Grammar
+    text: str, scale: _Word | None, unit: _Word | None, pre_code: str | None, g: Grammar
 ) -> tuple[_Word | None, _Word | None]:
     """The scale and unit words that belong to this number.
 
@@ -630,7 +352,7 @@ def _own_words(
     return scale, unit
 
 
-def _starts_next_figure(text: str, symbol_end: int, g: _Grammar) -> bool:
+def _starts_next_figure(text: str, symbol_end: int, g: Grammar) -> bool:
     """A symbol after a number is the next number's when a number follows it that has no
     symbol after it: "10 $30" ($30), but "10 $ 30 $" (10 $ and 30 $)."""
     match = _NUMBER_AFTER.match(text, symbol_end)
@@ -640,7 +362,7 @@ def _starts_next_figure(text: str, symbol_end: int, g: _Grammar) -> bool:
     return after is None or after[1].rstrip(_TRAILING) not in g.after_symbols
 
 
-def _rate_at(text: str, end: int, g: _Grammar) -> tuple[str, int] | None:
+def _rate_at(text: str, end: int, g: Grammar) -> tuple[str, int] | None:
     """What the figure ending at `end` is per ("a barrel", "per share", "-a-share", "/oz"),
     and where that phrase ends; None when it is an amount ("a year earlier")."""
     match = g.rate.match(text, end) or g.noun_rate.match(text, end)  # "£1,971 profit a year"
@@ -657,7 +379,7 @@ def _rate_at(text: str, end: int, g: _Grammar) -> tuple[str, int] | None:
 
 
 def _read(
-    text: str, anchor: int, floor: int, g: _Grammar, default_dollar: str
+    text: str, anchor: int, floor: int, g: Grammar, default_dollar: str
 ) -> tuple[Quantity | None, int, bool]:
     """The quantity whose number starts at `anchor` (None when there is none), its end, and
     whether it is a spelled-out number without a unit kept only for the figure after it to
@@ -789,7 +511,7 @@ def _read(
     return quantity, end, provisional
 
 
-def _is_conversion(first: Quantity, second: Quantity, text: str, g: _Grammar) -> bool:
+def _is_conversion(first: Quantity, second: Quantity, text: str, g: Grammar) -> bool:
     """`second` restates `first` in another currency: in parentheses, adjacent, or cued."""
     if first.kind != "money" or second.kind != "money" or second.per_share:
         return False
@@ -810,7 +532,7 @@ def _is_conversion(first: Quantity, second: Quantity, text: str, g: _Grammar) ->
     return _fold(stripped.removeprefix(",")) in g.conversion_cues
 
 
-def _shares_unit(first: Quantity, second: Quantity, text: str, g: _Grammar) -> bool:
+def _shares_unit(first: Quantity, second: Quantity, text: str, g: Grammar) -> bool:
     """ "12 to 14 percent": a bare number joined to a figure with a unit or scale, when the
     two numbers are of one size (not "increased 16 to 693 mln dlrs", "114,887 or four cts")."""
     if first.kind != "count" or first.scale != 1.0 or first.is_range:
@@ -820,7 +542,7 @@ def _shares_unit(first: Quantity, second: Quantity, text: str, g: _Grammar) -> b
     return _joined(first.value, second, text[first.char_end : second.char_start], g)
 
 
-def _shares_denominator(first: Quantity, second: Quantity, text: str, g: _Grammar) -> bool:
+def _shares_denominator(first: Quantity, second: Quantity, text: str, g: Grammar) -> bool:
     """ "$62 to $68 per share", "$12 billion to $14 billion a year": the first figure of a
     range is per what the second is."""
     if first.kind != "money" or second.kind != "rate" or first.unit != second.unit:
@@ -829,7 +551,7 @@ def _shares_denominator(first: Quantity, second: Quantity, text: str, g: _Gramma
     return _joined(first.value / first.scale, second, gap, g)
 
 
-def _joined(low: float, second: Quantity, gap: str, g: _Grammar) -> bool:
+def _joined(low: float, second: Quantity, gap: str, g: Grammar) -> bool:
     if len(gap) >= 12 or _fold(gap) not in g.range_between:
         return False
     low, high = abs(low), abs(second.value / second.scale) if second.scale else 0.0
@@ -850,7 +572,7 @@ def _with_unit_of(first: Quantity, second: Quantity) -> Quantity:
     )
 
 
-def _with_cents(first: Quantity, second: Quantity, text: str, g: _Grammar) -> Quantity | None:
+def _with_cents(first: Quantity, second: Quantity, text: str, g: Grammar) -> Quantity | None:
     """ "3 dollars 50 cents", "thirteen dollars and forty-five cents", "15 dollars and 50.":
     whole units written with their word, then hundredths, are one amount."""
     if (
@@ -882,7 +604,7 @@ def _with_cents(first: Quantity, second: Quantity, text: str, g: _Grammar) -> Qu
     )
 
 
-def _elliptic(previous: Quantity, q: Quantity, text: str, g: _Grammar) -> bool:
+def _elliptic(previous: Quantity, q: Quantity, text: str, g: Grammar) -> bool:
     """ "up 2 percent, but the Nasdaq fell 1.": a bare number that ends its clause after
     the same kind of word as a percent or a plain money figure earlier in the sentence has
     that figure's unit ("the highest is 84.75 cents, while the lowest is 74.07")."""
@@ -910,7 +632,7 @@ def _with_elliptic_unit(q: Quantity, previous: Quantity) -> Quantity:
     return replace(_with_unit_of(q, previous), denominator=None, per_share=False)
 
 
-def _anchors(text: str, lowered: str | None, g: _Grammar) -> list[int]:
+def _anchors(text: str, lowered: str | None, g: Grammar) -> list[int]:
     """Where a number may start: each run of digits and each spelled-out number word."""
     anchors = []
     for run in _DIGITS.finditer(text):
@@ -932,7 +654,7 @@ def _anchors(text: str, lowered: str | None, g: _Grammar) -> list[int]:
     return anchors
 
 
-def _fractions(text: str, lowered: str, g: _Grammar) -> list[Quantity]:
+def _fractions(text: str, lowered: str, g: Grammar) -> list[Quantity]:
     """ "fell by a third" -> 33.3 percent."""
     found = []
     at = lowered.find("by ")
@@ -968,7 +690,7 @@ def _accounting_negative(text: str, q: Quantity, previous: Quantity | None) -> b
     return previous is None or text[previous.char_end : q.char_start - 1].strip() != ""
 
 
-def _by_place(found: list[Quantity], text: str, g: _Grammar) -> list[Quantity]:
+def _by_place(found: list[Quantity], text: str, g: Grammar) -> list[Quantity]:
     """A currency word several currencies share ("francs", "crowns") is the one of the
     country the text names most ("PARIS ... 3.3 billion francs" is FRF); with no country
     named, or a tie, it keeps the form's own currency. "Swiss francs" is not re-read."""
@@ -1002,7 +724,7 @@ def find_quantities(text: str, *, default_dollar: str = "USD") -> list[Quantity]
     >>> [(q.text, q.value, q.unit) for q in find_quantities("a loss of 50 billion yen")]
     [('50 billion yen', 50000000000.0, 'JPY')]
     """
-    g = _grammar()
+    g = grammar()
     lowered: str | None = text.lower()
     if lowered is not None and len(lowered) != len(text):
         lowered = None

@@ -17,10 +17,10 @@ from pipeline.documents import Document
 from pipeline.quantities import (
     QUANTITY_FIELDS,
     Quantity,
-    ValueData,
     find_quantities,
     write_quantities,
 )
+from pipeline.value_grammar import ValueData
 
 DATA = Path(__file__).parent / "data" / "quantities.jsonl"
 DEV = Path(__file__).parents[2] / "shared" / "dev"
