@@ -459,6 +459,7 @@ def _read(
     kind: Kind
     if entry is not None and entry[0] == "percent":
         kind, code = "percent", "percent"
+        start = anchor if prefix is not None else start  # "the euro 2 percent higher"
     elif entry is not None and entry[0] == "subunit":
         kind, code, factor = "money", entry[1], factor / 100
     elif pre_code is not None:
