@@ -13,7 +13,8 @@ The public API is the names in `__all__`; everything else is internal.
 - `build_fact_table(facts, existing=None)`: the deduplicated table (FACTS.md section 3).
 - `evaluate(gold, facts)` with `read_gold(path)`: scoring against gold (section 4).
 - `read_documents(paths)`: `Document` or `DocumentError` from every supported container.
-- `find_quantities(text)`: the money, percent and count values of a text.
+- `find_quantities(text)`: the money, percent, count and rate values of a text ("$58 a barrel"
+  is a rate with its denominator).
 """
 
 from __future__ import annotations

@@ -61,10 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("facts", nargs="+", type=Path)
     p.add_argument("-o", "--output", type=Path, required=True, help=".parquet or .csv")
 
-    p = sub.add_parser("quantities", help="every money, percent and count quantity")
+    p = sub.add_parser("quantities", help="every money, percent, count and rate quantity")
     p.add_argument("inputs", nargs="+", type=Path)
     p.add_argument("--text-column", default="text")
-    p.add_argument("-o", "--output", type=Path, required=True, help=".jsonl")
+    p.add_argument("-o", "--output", type=Path, required=True,
+                   help=".jsonl, .csv or .parquet (columns include kind and denominator)")
 
     p = sub.add_parser("build-model", help="assemble the spaCy pipeline directory")
     p.add_argument("-o", "--output", type=Path, default=Path("models/newsfacts-en"))
@@ -166,6 +167,8 @@ def cmd_quantities(args: argparse.Namespace) -> int:
     from .documents import DocumentError, read_documents
     from .quantities import write_quantities
 
+    if any(Path(p).resolve() == args.output.resolve() for p in args.inputs):
+        raise ValueError(f"{args.output}: is an input; choose another output file")
     documents = list(read_documents(args.inputs, text_column=args.text_column))
     good = [d for d in documents if not isinstance(d, DocumentError)]
     count = write_quantities(good, args.output)

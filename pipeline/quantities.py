@@ -1,37 +1,33 @@
-"""Find and normalize money, percent and count quantities in plain text.
+"""Find and normalize money, percent, count and rate quantities in plain text.
 
 Pure functions, no spaCy: the values component calls them on the document text. Plain string
 scans find where a number starts (a run of digits, a spelled-out number word); an anchored
 regular expression reads the number, and the words around it are looked up in the tables of
-configs/values.yaml (currencies written before or after, scale words, percent words). Small
-checks on the context decide the rest: a year, a date, a duration or a phone-model number is
-not a count; a value in parentheses after another currency is a conversion. quantulum3 reads
-only the spelled-out numbers that the table cannot ("five twenty"): its unit tables take
-seconds to load and hold few currencies, so it stays off the fast path.
+configs/values.yaml, compiled by `pipeline.value_grammar` (currencies written before or
+after, scale words, percent words, denominators). Small checks on the context decide the
+rest: a year, a date, a duration, a rank or a model number is not a count; "per barrel"
+makes a money figure a rate. Each figure is then read against its neighbour (a shared unit
+or denominator, cents after dollars, a conversion). quantulum3 reads only the spelled-out
+compounds that the table cannot ("a hundred and five"); its unit tables are not used.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
 import tempfile
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, model_validator
 
 from .documents import Document
-from .language_data import duplicates, load
-
-Kind = Literal["money", "percent", "count"]
-
-DOLLAR = "dollar"
-"""Canonical id, in configs/values.yaml, of the story's own dollar ("$", "dlrs", "cts")."""
+from .value_grammar import DOLLAR, Grammar, Kind, grammar
+from .value_grammar import currency_context as currency_context
+from .value_grammar import fold as _fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +40,11 @@ class Quantity:
     with the caller's default dollar, so a stage that knows the story is Australian may
     re-resolve it. `scale` is the factor applied to the written number ("mln" 1e6, "cts"
     0.01). A range ("15-20 %") keeps its lower bound and is not scored.
+
+    A money figure per something ("$58.24 per barrel", "62 cents a share") is of kind
+    `rate`, with `unit` its currency and `denominator` what it is per ("barrel", "share");
+    the span is the figure alone. `per_share` says the denominator is a share: EPS and
+    dividends are such rates, and `as_amount` gives them back as money for the assembler.
     """
 
     char_start: int
@@ -59,173 +60,12 @@ class Quantity:
     bare_dollar: bool = False
     per_share: bool = False
     scale: float = 1.0
+    denominator: str | None = None
 
-
-class Scale(BaseModel):
-    factor: float
-    forms: list[str]
-
-
-class ValueData(BaseModel):
-    """Schema of configs/values.yaml."""
-
-    currency_before: dict[str, list[str]]
-    currency_after: dict[str, list[str]]
-    dollar_before: list[str]
-    dollar_after: list[str]
-    subunits_after: dict[str, list[str]]
-    subunits_before: dict[str, list[str]] = {}
-    percent_after: list[str]
-    scales: dict[str, Scale]
-    glued_only: list[str]
-    needs_currency: list[str]
-    number_words: dict[str, float]
-    fractions_after_by: dict[str, float]
-    range_between: list[str]
-    approximate_before: list[str]
-    per_share_after: list[str]
-    conversion_cues: list[str]
-    months: list[str]
-    durations_after: list[str]
-    bare_currency_words: dict[str, list[str]]
-    dollar_places: dict[str, list[str]]
-    dollar_exchanges: dict[str, list[str]]
-
-    @model_validator(mode="after")
-    def _forms_unique(self) -> ValueData:
-        tables = {
-            "before": {
-                **self.currency_before,
-                DOLLAR: self.dollar_before,
-                **{f"hundredth of {k}": v for k, v in self.subunits_before.items()},
-            },
-            "after": {
-                **self.currency_after,
-                DOLLAR: self.dollar_after,
-                "percent": self.percent_after,
-                **{f"hundredth of {k}": v for k, v in self.subunits_after.items()},
-            },
-            "scales": {name: scale.forms for name, scale in self.scales.items()},
-        }
-        clashes = [f"{name}: {c}" for name, table in tables.items() for c in duplicates(table)]
-        if clashes:
-            raise ValueError("surface forms with two owners: " + "; ".join(clashes))
-        return self
-
-
-@dataclass(frozen=True, slots=True)
-class _Grammar:
-    """configs/values.yaml compiled: the number pattern and lookup tables (folded keys)."""
-
-    number: re.Pattern[str]
-    before: dict[str, str]
-    before_subunits: frozenset[str]
-    before_lengths: tuple[int, ...]
-    after: dict[str, tuple[Kind | Literal["subunit"], str]]
-    after_words: int
-    after_first: frozenset[str]
-    scales: dict[str, float]
-    glued_only: frozenset[str]
-    needs_currency: frozenset[str]
-    number_words: dict[str, float]
-    first_words: frozenset[str]
-    fraction: re.Pattern[str]
-    fractions: dict[str, float]
-    approximate: frozenset[str]
-    per_share: re.Pattern[str]
-    conversion_cues: frozenset[str]
-    range_between: frozenset[str]
-    months: frozenset[str]
-    month_after: re.Pattern[str]
-    duration_after: re.Pattern[str]
-
-
-@dataclass(frozen=True, slots=True)
-class CurrencyContext:
-    """What an article's surroundings say about an unqualified currency word.
-
-    `bare_words` maps a word that several currencies share ("francs") to those currencies,
-    so the one the article names in full ("Swiss francs") can stand for it; `dollar_places`
-    maps a dollar currency to the places whose dateline or company name makes a bare "$"
-    that dollar ("SYDNEY, Aug 17", "Ford Motor Co of Canada"); `dollar_exchanges` to the
-    exchanges whose ticker marks a company listed there ("<ABC.TO>", "(TSX: ABC)").
-    """
-
-    bare_words: dict[str, tuple[str, ...]]
-    dollar_places: dict[str, tuple[str, ...]]
-    dollar_exchanges: dict[str, tuple[str, ...]]
-
-
-@cache
-def currency_context() -> CurrencyContext:
-    data = load("values.yaml", ValueData)
-    return CurrencyContext(
-        bare_words={_fold(w): tuple(codes) for w, codes in data.bare_currency_words.items()},
-        dollar_places={code: tuple(places) for code, places in data.dollar_places.items()},
-        dollar_exchanges={code: tuple(xs) for code, xs in data.dollar_exchanges.items()},
-    )
-
-
-def _alternation(forms: Iterable[str]) -> str:
-    """Longest first, so "per cent" beats "cent"; inner spaces match any run of blanks."""
-    unique = sorted({f for f in forms if f}, key=len, reverse=True)
-    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in unique)
-
-
-def _fold(surface: str) -> str:
-    return " ".join(surface.casefold().split())
-
-
-@cache
-def _grammar() -> _Grammar:
-    data = load("values.yaml", ValueData)
-    before = {form: code for code, forms in data.currency_before.items() for form in forms}
-    before.update({form: DOLLAR for form in data.dollar_before})
-    before.update({form: code for code, forms in data.subunits_before.items() for form in forms})
-    after: dict[str, tuple[Kind | Literal["subunit"], str]] = {}
-    for code, forms in data.currency_after.items():
-        after.update({_fold(f): ("money", code) for f in forms})
-    after.update({_fold(f): ("money", DOLLAR) for f in data.dollar_after})
-    for code, forms in data.subunits_after.items():
-        after.update({_fold(f): ("subunit", code) for f in forms})
-    after.update({_fold(f): ("percent", "percent") for f in data.percent_after})
-    words = {_fold(w): v for w, v in data.number_words.items()}
-    word = _alternation([*words, "hundred"])
-    number = (
-        r"(?>\d{1,3}(?:(?:,|\x20?,(?=\d{3}))\d{3})+(?:\x20?\.\d+)?"
-        r"|\d+(?:\x20?\.\d+)?|\.\d+"
-        rf"|(?i:(?:{word})(?:[\x20-](?:and\x20)?(?:{word}))*))"
-    )
-    fractions = {_fold(f.replace("-", " ")): v for f, v in data.fractions_after_by.items()}
-    approximate = _alternation(data.approximate_before)
-    months = _alternation(data.months)
-    return _Grammar(
-        number=re.compile(rf"(?P<num>{number})(?:[ \t]?[-–][ \t]?(?P<num2>{number}))?"),
-        before=before,
-        before_subunits=frozenset(f for forms in data.subunits_before.values() for f in forms),
-        before_lengths=tuple(sorted({len(f) for f in before}, reverse=True)),
-        after=after,
-        after_words=max(len(form.split()) for form in after),
-        after_first=frozenset(form.split()[0] for form in after),
-        scales={_fold(f): s.factor for s in data.scales.values() for f in s.forms},
-        glued_only=frozenset(_fold(f) for f in data.glued_only),
-        needs_currency=frozenset(_fold(f) for f in data.needs_currency),
-        number_words=words,
-        first_words=frozenset([*(w.split()[0] for w in words), "hundred"]),
-        fraction=re.compile(
-            rf"(?i:by\s+(?:(?:{approximate})\s+)?"
-            rf"(?P<fraction>{_alternation(data.fractions_after_by).replace('-', '[- ]')}))"
-            r"(?![^\W_])"
-        ),
-        fractions=fractions,
-        approximate=frozenset(_fold(f) for f in data.approximate_before),
-        per_share=re.compile(rf"\s*(?i:{_alternation(data.per_share_after)})(?![^\W_])"),
-        conversion_cues=frozenset(_fold(f) for f in data.conversion_cues),
-        range_between=frozenset(_fold(f) for f in data.range_between),
-        months=frozenset(_fold(f) for f in data.months),
-        month_after=re.compile(rf"\s+(?:of\s+)?(?i:{months})(?![^\W_])"),
-        duration_after=re.compile(rf"[ \t]*-?(?i:{_alternation(data.durations_after)})(?![^\W_])"),
-    )
+    def as_amount(self) -> Quantity:
+        """A rate as the money figure it is per its denominator ("62 cents a share" as 0.62
+        USD); an amount as itself."""
+        return replace(self, kind="money") if self.kind == "rate" else self
 
 
 def _clean(value: float) -> float:
@@ -255,16 +95,22 @@ def _spelled_out(phrase: str) -> float | None:
         return None
 
 
-def _number(surface: str, g: _Grammar) -> float | None:
+def _number(surface: str, g: Grammar) -> float | None:
     if surface[0].isdigit() or surface[0] == ".":
+        if "/" in surface:  # "7 3/4", "6-1/2"
+            whole, fraction = re.split(r"\x20?[-\x20]", surface, maxsplit=1)
+            numerator, denominator = fraction.split("/")
+            return int(whole) + int(numerator) / int(denominator)
         return float(surface.replace(",", "").replace(" ", ""))
     folded = _fold(surface.replace("-", " "))
     if folded in g.number_words:
         return g.number_words[folded]
+    if folded in g.fractions_before_scale:
+        return g.fractions_before_scale[folded]
     return _compound(folded, g) or _spelled_out(folded)
 
 
-def _compound(folded: str, g: _Grammar) -> float | None:
+def _compound(folded: str, g: Grammar) -> float | None:
     """ "one hundred and twenty", "thirty six": tens before units, hundreds before both."""
     current = 0.0
     for word in folded.split():
@@ -288,6 +134,14 @@ _SCALE_AFTER = re.compile(r"[ \t]{0,2}\n?[ \t]*([^\W\d_]+)")
 _WORDS_AFTER = re.compile(r"[ \t]{0,2}\n?[ \t]*(\S+)(?:[ \t]+(\S+))?(?:[ \t]+(\S+))?")
 _TRAILING = ",.;:)]!?\"'"
 _NOT_BEFORE_NUMBER = frozenset("_.,/:#$+@'-")
+_SIGNS = frozenset("+-−")
+_BEFORE_SIGN = frozenset(" \t\n([")
+_HYPHENED = re.compile(r"-([^\W\d_]+)")
+_CODE_AFTER = re.compile(r"[ \t]?([A-Za-z]{4,6})(?![^\W_])")
+_LETTERS_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]{0,4}?)[ \t]?$")
+_NUMBER_AFTER = re.compile(r"[ \t]?\d[\d,.]*")
+_CLAUSE_END = re.compile(r"\s*(?:[.,;:!?)]|$)|\s+(?:and|but|while|whereas)\b")
+_SENTENCE_END = re.compile(r"[.!?]\s+[A-Z]|;")
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,15 +158,22 @@ class _Word:
         return self.gap_start == self.start
 
 
-def _scale_at(text: str, position: int, g: _Grammar) -> _Word | None:
-    match = _SCALE_AFTER.match(text, position)
+def _scale_at(text: str, position: int, g: Grammar) -> _Word | None:
+    """A scale word after `position`: written apart, glued ("5mn") or hyphened ("$5-million")."""
+    match = (_HYPHENED if text.startswith("-", position) else _SCALE_AFTER).match(text, position)
     if match is None or match[1].casefold() not in g.scales:
         return None
     return _Word(match[1].casefold(), position, match.start(1), match.end())
 
 
-def _unit_at(text: str, position: int, g: _Grammar) -> _Word | None:
-    """The longest unit phrase ("U.S. dlrs", "per cent", "%") starting after `position`."""
+def _unit_at(text: str, position: int, g: Grammar) -> _Word | None:
+    """The longest unit phrase ("U.S. dlrs", "per cent", "%") starting after `position`;
+    one word only after a hyphen ("one-yen", "12-cent")."""
+    if text.startswith("-", position):
+        hyphened = _HYPHENED.match(text, position)
+        if hyphened is None or hyphened[1].casefold() not in g.after:
+            return None
+        return _Word(hyphened[1].casefold(), position, hyphened.start(1), hyphened.end())
     match = _WORDS_AFTER.match(text, position)
     if match is None:
         return None
@@ -326,6 +187,15 @@ def _unit_at(text: str, position: int, g: _Grammar) -> _Word | None:
             if key in g.after:
                 return _Word(key, position, match.start(1), match.start(1) + len(surface))
     return None
+
+
+def _scaled_code_at(text: str, position: int, g: Grammar) -> tuple[_Word, str, float] | None:
+    """A currency code with its scale letter after the number: "120 MEUR", "30 MUSD"."""
+    match = _CODE_AFTER.match(text, position)
+    if match is None or match[1] not in g.scaled_after:
+        return None
+    code, factor = g.scaled_after[match[1]]
+    return _Word(match[1], position, match.start(1), match.end(1)), code, factor
 
 
 def _boundary_ok(text: str, end: int) -> bool:
@@ -346,15 +216,16 @@ def _words_before(text: str, start: int) -> list[str]:
     return [w.lstrip("([{\"'").casefold() for w in words]
 
 
-def _is_approximate(text: str, start: int, g: _Grammar) -> bool:
+def _is_approximate(text: str, start: int, g: Grammar) -> bool:
     words = _words_before(text, start)
     return any(" ".join(words[-n:]) in g.approximate for n in range(1, len(words) + 1))
 
 
 def _is_not_a_count(
-    text: str, start: int, end: int, number: str, value: float, g: _Grammar
+    text: str, start: int, end: int, number: str, value: float, g: Grammar
 ) -> bool:
-    """A bare number that is a year, a day of a date, a duration, a time or a model number."""
+    """A bare number that is a year, a day of a date, a duration, a time, a rank ("No. 2")
+    or a model number."""
     if number.isdigit() and (
         (len(number) == 4 and 1800 <= value <= 2099) or (len(number) > 1 and number[0] == "0")
     ):
@@ -365,13 +236,17 @@ def _is_not_a_count(
         return False
     before = text[max(0, start - _WINDOW) : start].rstrip()
     word = before.rsplit(None, 1)[-1] if before else ""
-    if word.rstrip(".").casefold() in g.months:
+    if (
+        word.rstrip(".").rsplit("-", 1)[-1].casefold() in g.months  # "October 15-December 7"
+        or word.casefold() in g.rank_before
+    ):
         return True
     head = before[: len(before) - len(word)].rstrip()
     return (
-        number.isdigit()
+        word not in g.before  # "17 USD 25" is no model number
+        and number.isdigit()
         and value < 10000
-        and word.isalnum()
+        and word.replace("&", "").isalnum()  # "S&P 500", "Nikkei 225"
         and not word[0].isdigit()
         and any(c.isupper() for c in word)
         and head != ""
@@ -380,31 +255,76 @@ def _is_not_a_count(
     )
 
 
-def _prefix_start(text: str, anchor: int, g: _Grammar) -> int | None:
-    """Where a currency written before the number at `anchor` starts ("US$ 5", "EUR18")."""
+@dataclass(frozen=True, slots=True)
+class _Prefix:
+    """A currency written before the number: where it starts, its code, the scale it carries
+    ("MEUR" 1e6), whether it names hundredths ("GBX"), whether it is a word ("Euro") and
+    whether the number sits in parentheses after it ("$(273) million", a negative)."""
+
+    start: int
+    code: str
+    factor: float = 1.0
+    subunit: bool = False
+    word: bool = False
+    parenthesized: bool = False
+
+
+def _prefix_at(text: str, anchor: int, g: Grammar) -> _Prefix | None:
+    """The currency written before the number at `anchor`: "US$ 5", "EUR18", "HK $216,925",
+    "usd$ 15", "c $ 1.34", "MEUR 307.8", "$(273)"."""
     end = anchor
-    while end > 0 and anchor - end < 2 and text[end - 1] in " \t":
+    parenthesized = end > 0 and text[end - 1] == "("
+    if parenthesized:
+        end -= 1
+    while end > 0 and anchor - end < 2 + parenthesized and text[end - 1] in " \t":
         end -= 1
     for length in g.before_lengths:
         start = end - length
-        if (
-            start >= 0
-            and text[start:end] in g.before
-            and (start == 0 or not text[start - 1].isalnum())
-        ):
-            return start
+        if start < 0:
+            continue
+        form = text[start:end]
+        code = g.before.get(form) or g.before_any_case.get(form.casefold())
+        if code is None:
+            continue
+        if form == "$":  # "HK $216,925", "usd$ 15": a dollar named by the letters before it
+            start, code = _dollar_named_before(text, start, code, g)
+        if start > 0 and text[start - 1].isalnum():
+            continue
+        return _Prefix(
+            start=start,
+            code=code,
+            factor=g.before_scales.get(form, 1.0),
+            subunit=form in g.before_subunits,
+            word=form.isalpha(),
+            parenthesized=parenthesized,
+        )
     return None
 
 
+def _dollar_named_before(text: str, dollar: int, code: str, g: Grammar) -> tuple[int, str]:
+    match = _LETTERS_BEFORE.search(text, max(0, dollar - 6), dollar)
+    if match is None or (match.start() > 0 and text[match.start() - 1] not in " \t\n(["):
+        return dollar, code  # "music's $500 million" is no Singapore dollar
+    letters = match[1]
+    glued = match.end(1) == dollar
+    if not glued and letters in g.words_before_dollar:
+        return dollar, code  # "A $5 million loss", "told us $5"
+    named = g.before_any_case.get(f"{letters}$".casefold())
+    if named is None and glued:
+        named = g.before.get(letters.upper())  # "usd$", "NZD$15"
+    return (match.start(), named) if named is not None else (dollar, code)
+
+
 def _own_words(
-    text: str, scale: _Word | None, unit: _Word | None, pre_code: str | None, g: _Grammar
+    text: str, scale: _Word | None, unit: _Word | None, pre_code: str | None, g: Grammar
 ) -> tuple[_Word | None, _Word | None]:
     """The scale and unit words that belong to this number.
 
     Dropped: a glued-only form written apart ("5 p"); a capitalized word on the next line
     ("1987\nEuro Disney"); a currency other than the one written before the number, which
-    starts the next figure ("EUR 5.9 million USD 8.4 m"). A one-letter scale written apart
-    ("5 m") needs a currency ("EUR 5 m"), and so does "k" ("4K video").
+    starts the next figure ("EUR 5.9 million USD 8.4 m"); a symbol that starts the next
+    figure ("10 $30"). A one-letter scale written apart ("5 m") needs a currency ("EUR 5
+    m"), and so does "k" ("4K video").
     """
     entry = g.after[unit.form] if unit else None
     if (
@@ -418,6 +338,7 @@ def _own_words(
                 and text[unit.start].isupper()
             )
             or (pre_code is not None and entry[0] == "money" and entry[1] != pre_code)
+            or (unit.form in g.after_symbols and _starts_next_figure(text, unit.end, g))
         )
     ):
         unit = entry = None
@@ -431,10 +352,38 @@ def _own_words(
     return scale, unit
 
 
+def _starts_next_figure(text: str, symbol_end: int, g: Grammar) -> bool:
+    """A symbol after a number is the next number's when a number follows it that has no
+    symbol after it: "10 $30" ($30), but "10 $ 30 $" (10 $ and 30 $)."""
+    match = _NUMBER_AFTER.match(text, symbol_end)
+    if match is None:
+        return False
+    after = _WORDS_AFTER.match(text, match.end())
+    return after is None or after[1].rstrip(_TRAILING) not in g.after_symbols
+
+
+def _rate_at(text: str, end: int, g: Grammar) -> tuple[str, int] | None:
+    """What the figure ending at `end` is per ("a barrel", "per share", "-a-share", "/oz"),
+    and where that phrase ends; None when it is an amount ("a year earlier")."""
+    match = g.rate.match(text, end) or g.noun_rate.match(text, end)  # "£1,971 profit a year"
+    if match is None:
+        return None
+    surface = match["listed"] or match["open"]
+    folded = _fold(surface)
+    if folded in g.not_denominators:
+        return None
+    denominator = g.denominators.get(folded, folded)
+    if denominator in g.time_denominators and g.not_rate_after.match(text, match.end()):
+        return None
+    return denominator, match.end()
+
+
 def _read(
-    text: str, anchor: int, floor: int, g: _Grammar, default_dollar: str
-) -> tuple[Quantity | None, int]:
-    """The quantity whose number starts at `anchor` (None when there is none) and its end.
+    text: str, anchor: int, floor: int, g: Grammar, default_dollar: str
+) -> tuple[Quantity | None, int, bool]:
+    """The quantity whose number starts at `anchor` (None when there is none), its end, and
+    whether it is a spelled-out number without a unit kept only for the figure after it to
+    give it one ("eight or nine euros").
 
     A currency written before it counts from `floor` on (the end of the previous figure). A
     trailing word that belongs to the next figure ("EUR 5.9 million USD 8.4 m") or a
@@ -442,74 +391,128 @@ def _read(
     """
     match = g.number.match(text, anchor)
     if match is None:
-        return None, anchor + 1
-    start = _prefix_start(text, anchor, g)
-    if start is not None and start < floor:
-        start = None
-    if start is None:
-        if anchor and (text[anchor - 1].isalnum() or text[anchor - 1] in _NOT_BEFORE_NUMBER):
-            return None, match.end()
+        return None, anchor + 1, False
+    prefix = _prefix_at(text, anchor, g)
+    if prefix is not None and prefix.start < floor:
+        prefix = None
+    sign = 0
+    if prefix is not None:
+        start = prefix.start
+    else:
+        before = text[anchor - 1] if anchor else ""
+        if before in _SIGNS and (anchor < 2 or text[anchor - 2] in _BEFORE_SIGN):
+            sign = -1 if before != "+" else 1  # "+0.2%", "-1.5 percent": signed, if a unit follows
+        elif anchor and (before.isalnum() or before in _NOT_BEFORE_NUMBER):
+            return None, match.end(), False
         start = anchor
-    pre_code = g.before[text[start:anchor].strip()] if start < anchor else None
+    pre_code = prefix.code if prefix is not None else None
     number, end = match["num"], match.end()
-    scale = _scale_at(text, end, g)
-    unit = _unit_at(text, scale.end if scale else end, g)
+    closing = prefix is not None and prefix.parenthesized and text.startswith(")", end)
+    words_at = end + 1 if closing else end
+    scale = _scale_at(text, words_at, g)
+    unit = _unit_at(text, scale.end if scale else words_at, g)
     if match["num2"] is not None and scale is None and unit is None:
-        end = match.end("num")
+        end = words_at = match.end("num")
         scale, unit = _scale_at(text, end, g), _unit_at(text, end, g)
     is_range = end > match.end("num")
     scale, unit = _own_words(text, scale, unit, pre_code, g)
+    if unit is not None and scale is None and g.after[unit.form][0] == "money":
+        late = _scale_at(text, unit.end, g)  # "75 USD million"
+        if late is not None and late.form not in g.glued_only and not late.glued:
+            scale = late
+    code_factor = prefix.factor if prefix is not None else 1.0
+    coded = None
+    if unit is None and scale is None and pre_code is None:
+        coded = _scaled_code_at(text, words_at, g)  # "120 MEUR"
     entry = g.after[unit.form] if unit else None
+    if coded is not None:
+        unit, entry, code_factor = coded[0], ("money", coded[1]), coded[2]
     spelled = not (number[0].isdigit() or number[0] == ".")
-    if spelled and scale is None and unit is None:
-        return None, match.end("num")
-    if " " in number and pre_code is None and scale is None and unit is None:
-        number = number.split(" ")[0]
+    if spelled and scale is None and _fold(number.replace("-", " ")) in g.fractions_before_scale:
+        return None, match.end("num"), False  # "a quarter", "half": a number only before "million"
+    provisional = spelled and scale is None and unit is None
+    if (
+        not spelled
+        and (" " in number or "/" in number or "-" in number)
+        and pre_code is None
+        and scale is None
+        and unit is None
+    ):
+        number = re.split(r"[\x20-]", number)[0]
         end = anchor + len(number)
     else:
-        end = unit.end if unit else scale.end if scale else end
-    if not _boundary_ok(text, end):
-        return None, end
+        last = max(w.end for w in (unit, scale) if w is not None) if unit or scale else None
+        end = last if last is not None else end + closing
+    rate = _rate_at(text, end, g)
+    if not _boundary_ok(text, end) and not (rate is not None and text.startswith("-", end)):
+        return None, end, False
     value = _number(number, g)
+    if value is None and spelled and pre_code is None and re.search(r"[\x20-]", number):
+        # "between eight and nine percent": no one number; the first word waits for the unit
+        # of the figure after it
+        number = re.split(r"[\x20-]", number)[0]
+        value, scale, unit, entry, code_factor = _number(number, g), None, None, None, 1.0
+        end, provisional = anchor + len(number), True
     if value is None:
-        return None, end
-    factor = g.scales[scale.form] if scale is not None else 1.0
-    per_share = g.per_share.match(text, end) is not None
+        return None, end, False
+    factor = (g.scales[scale.form] if scale is not None else 1.0) * code_factor
     kind: Kind
     if entry is not None and entry[0] == "percent":
         kind, code = "percent", "percent"
+        start = anchor if prefix is not None else start  # "the euro 2 percent higher"
     elif entry is not None and entry[0] == "subunit":
         kind, code, factor = "money", entry[1], factor / 100
     elif pre_code is not None:
         kind, code = "money", pre_code
-        if text[start:anchor].strip() in g.before_subunits:
+        if prefix is not None and prefix.subunit:
             factor /= 100  # "GBX 2.40": pence
     elif entry is not None:
         kind, code = "money", entry[1]
-    elif per_share:
+    elif rate is not None and rate[0] == "share" and not spelled:
         kind, code = "money", DOLLAR  # "a dividend of 0.104 per share": the story's dollar
     else:
         kind, code = "count", "count"
-    if kind == "count" and scale is None and _is_not_a_count(text, start, end, number, value, g):
-        return None, end
+    if kind == "count" and (sign or closing):
+        return None, end, False
+    if (
+        prefix is not None
+        and prefix.word
+        and scale is None
+        and unit is None
+        and number.isdigit()
+        and len(number) == 4
+        and 1800 <= value <= 2099
+    ):
+        return None, end, False  # "Euro 2020": a tournament, not an amount
+    if (
+        kind == "count"
+        and scale is None
+        and not provisional
+        and _is_not_a_count(text, start, end, number, value, g)
+    ):
+        return None, end, False
+    if sign:
+        start -= 1
+    denominator = rate[0] if rate is not None and kind == "money" else None
     quantity = Quantity(
         char_start=start,
         char_end=end,
         text=text[start:end],
-        value=_clean(value * factor),
+        value=_clean(value * factor) * (-1 if sign < 0 or closing else 1),
         unit=default_dollar if code == DOLLAR else code,
-        kind=kind,
+        kind="rate" if denominator is not None else kind,
         approximate=_is_approximate(text, start, g),
         is_range=is_range,
         currency_explicit=kind == "money" and (pre_code is not None or entry is not None),
         bare_dollar=code == DOLLAR,
-        per_share=kind == "money" and per_share,
+        per_share=denominator == "share",
         scale=factor,
+        denominator=denominator,
     )
-    return quantity, end
+    return quantity, end, provisional
 
 
-def _is_conversion(first: Quantity, second: Quantity, text: str, g: _Grammar) -> bool:
+def _is_conversion(first: Quantity, second: Quantity, text: str, g: Grammar) -> bool:
     """`second` restates `first` in another currency: in parentheses, adjacent, or cued."""
     if first.kind != "money" or second.kind != "money" or second.per_share:
         return False
@@ -530,17 +533,29 @@ def _is_conversion(first: Quantity, second: Quantity, text: str, g: _Grammar) ->
     return _fold(stripped.removeprefix(",")) in g.conversion_cues
 
 
-def _shares_unit(first: Quantity, second: Quantity, text: str, g: _Grammar) -> bool:
+def _shares_unit(first: Quantity, second: Quantity, text: str, g: Grammar) -> bool:
     """ "12 to 14 percent": a bare number joined to a figure with a unit or scale, when the
     two numbers are of one size (not "increased 16 to 693 mln dlrs", "114,887 or four cts")."""
     if first.kind != "count" or first.scale != 1.0 or first.is_range:
         return False
     if second.kind == "count" and second.scale == 1.0:
         return False
+    return _joined(first.value, second, text[first.char_end : second.char_start], g)
+
+
+def _shares_denominator(first: Quantity, second: Quantity, text: str, g: Grammar) -> bool:
+    """ "$62 to $68 per share", "$12 billion to $14 billion a year": the first figure of a
+    range is per what the second is."""
+    if first.kind != "money" or second.kind != "rate" or first.unit != second.unit:
+        return False
     gap = text[first.char_end : second.char_start]
+    return _joined(first.value / first.scale, second, gap, g)
+
+
+def _joined(low: float, second: Quantity, gap: str, g: Grammar) -> bool:
     if len(gap) >= 12 or _fold(gap) not in g.range_between:
         return False
-    low, high = abs(first.value), abs(second.value / second.scale) if second.scale else 0.0
+    low, high = abs(low), abs(second.value / second.scale) if second.scale else 0.0
     return low > 0 and high > 0 and max(low, high) <= 10 * min(low, high)
 
 
@@ -554,10 +569,71 @@ def _with_unit_of(first: Quantity, second: Quantity) -> Quantity:
         bare_dollar=second.bare_dollar,
         per_share=second.per_share,
         scale=second.scale,
+        denominator=second.denominator,
     )
 
 
-def _anchors(text: str, lowered: str | None, g: _Grammar) -> list[int]:
+def _with_cents(first: Quantity, second: Quantity, text: str, g: Grammar) -> Quantity | None:
+    """ "3 dollars 50 cents", "thirteen dollars and forty-five cents", "15 dollars and 50.":
+    whole units written with their word, then hundredths, are one amount."""
+    if (
+        first.kind != "money"
+        or first.scale != 1.0
+        or first.value != int(first.value)
+        or not first.text[-1].isalpha()
+        or _fold(text[first.char_end : second.char_start]) not in ("", "and")
+    ):
+        return None
+    if second.kind == "money" and second.unit == first.unit and second.scale == 0.01:
+        cents = second.value
+    elif (
+        second.kind == "count"
+        and second.scale == 1.0
+        and 1 <= second.value < 100
+        and second.value == int(second.value)
+        and (not second.text[0].isdigit() or len(second.text) == 2)
+        and _CLAUSE_END.match(text, second.char_end)
+    ):
+        cents = second.value / 100
+    else:
+        return None
+    return replace(
+        first,
+        char_end=second.char_end,
+        text=text[first.char_start : second.char_end],
+        value=_clean(first.value + cents),
+    )
+
+
+def _elliptic(previous: Quantity, q: Quantity, text: str, g: Grammar) -> bool:
+    """ "up 2 percent, but the Nasdaq fell 1.": a bare number that ends its clause after
+    the same kind of word as a percent or a plain money figure earlier in the sentence has
+    that figure's unit ("the highest is 84.75 cents, while the lowest is 74.07")."""
+    if (
+        q.kind != "count"
+        or q.scale != 1.0
+        or q.is_range
+        or previous.kind not in ("percent", "money")
+        or previous.is_conversion
+        or previous.scale not in (1.0, 0.01)
+        or not _CLAUSE_END.match(text, q.char_end)
+    ):
+        return False
+    between = text[previous.char_end : q.char_start]
+    if len(between) > 120 or "\n" in between or _SENTENCE_END.search(between):
+        return False
+    words = (_words_before(text, q.char_start), _words_before(text, previous.char_start))
+    if not all(w and w[-1] in g.elliptic_after for w in words):
+        return False
+    low, high = sorted((abs(q.value), abs(previous.value / previous.scale)))
+    return low > 0 and high <= 10 * low
+
+
+def _with_elliptic_unit(q: Quantity, previous: Quantity) -> Quantity:
+    return replace(_with_unit_of(q, previous), denominator=None, per_share=False)
+
+
+def _anchors(text: str, lowered: str | None, g: Grammar) -> list[int]:
     """Where a number may start: each run of digits and each spelled-out number word."""
     anchors = []
     for run in _DIGITS.finditer(text):
@@ -579,7 +655,7 @@ def _anchors(text: str, lowered: str | None, g: _Grammar) -> list[int]:
     return anchors
 
 
-def _fractions(text: str, lowered: str, g: _Grammar) -> list[Quantity]:
+def _fractions(text: str, lowered: str, g: Grammar) -> list[Quantity]:
     """ "fell by a third" -> 33.3 percent."""
     found = []
     at = lowered.find("by ")
@@ -615,35 +691,78 @@ def _accounting_negative(text: str, q: Quantity, previous: Quantity | None) -> b
     return previous is None or text[previous.char_end : q.char_start - 1].strip() != ""
 
 
+def _by_place(found: list[Quantity], text: str, g: Grammar) -> list[Quantity]:
+    """A currency word several currencies share ("francs", "crowns") is the one of the
+    country the text names most ("PARIS ... 3.3 billion francs" is FRF); with no country
+    named, or a tie, it keeps the form's own currency. "Swiss francs" is not re-read."""
+    resolved: dict[str, str] = {}
+    for i, q in enumerate(found):
+        if q.kind not in ("money", "rate"):
+            continue
+        words = _fold(q.text).split()
+        if len(words) < 2 or words[-1] not in g.bare_words or " ".join(words[-2:]) in g.after:
+            continue
+        if words[-1] not in resolved:
+            codes = g.bare_words[words[-1]]
+            counts = {c: len(g.places[c].findall(text)) for c in codes if c in g.places}
+            ranked = sorted(counts.values(), reverse=True)
+            best = max(counts, key=lambda c: counts[c]) if counts else q.unit
+            tied = len(ranked) > 1 and ranked[0] == ranked[1]
+            resolved[words[-1]] = best if ranked and ranked[0] and not tied else q.unit
+        found[i] = replace(q, unit=resolved[words[-1]])
+    return found
+
+
 def find_quantities(text: str, *, default_dollar: str = "USD") -> list[Quantity]:
-    """Every money, percent and count quantity in `text`, in order.
+    """Every money, percent, count and rate quantity in `text`, in order.
 
     A 500-word article costs well under a millisecond: plain string scans find the anchors,
-    and only the text around each is matched.
+    and only the text around each is matched. A figure is then read against its neighbour:
+    a bare number takes the unit of the figure it is joined to ("12 to 14 percent"), cents
+    join the dollars before them, a range shares its denominator, a second figure in another
+    currency is a conversion.
 
     >>> [(q.text, q.value, q.unit) for q in find_quantities("a loss of 50 billion yen")]
     [('50 billion yen', 50000000000.0, 'JPY')]
     """
-    g = _grammar()
+    g = grammar()
     lowered: str | None = text.lower()
     if lowered is not None and len(lowered) != len(text):
         lowered = None
     found: list[Quantity] = []
+    pending: list[bool] = []  # a spelled-out number waiting for the unit of the next figure
     position = 0
     for anchor in _anchors(text, lowered, g):
         if anchor < position:
             continue
-        quantity, end = _read(text, anchor, position, g, default_dollar)
+        quantity, end, provisional = _read(text, anchor, position, g, default_dollar)
         if quantity is None:
             continue
         position = end
-        if found and _shares_unit(found[-1], quantity, text, g):
-            found[-1] = _with_unit_of(found[-1], quantity)
+        if found:
+            joined = _with_cents(found[-1], quantity, text, g)
+            if joined is not None:
+                found[-1] = joined
+                continue
+            if _shares_unit(found[-1], quantity, text, g):
+                found[-1], pending[-1] = _with_unit_of(found[-1], quantity), False
+            elif _shares_denominator(found[-1], quantity, text, g):
+                found[-1] = replace(
+                    found[-1], kind="rate", denominator=quantity.denominator,
+                    per_share=quantity.per_share,
+                )
         if found and _is_conversion(found[-1], quantity, text, g):
             quantity = replace(quantity, is_conversion=True)
         elif _accounting_negative(text, quantity, found[-1] if found else None):
             quantity = replace(quantity, value=-quantity.value)
+        if not provisional:
+            previous = next((q for q in reversed(found) if q.kind != "count"), None)
+            if previous is not None and _elliptic(previous, quantity, text, g):
+                quantity = _with_elliptic_unit(quantity, previous)
         found.append(quantity)
+        pending.append(provisional)
+    found = [q for q, waiting in zip(found, pending, strict=True) if not waiting]
+    found = _by_place(found, text, g)
     if lowered is not None and "by " in lowered:
         fractions = _fractions(text, lowered, g)
         if fractions:
@@ -651,29 +770,84 @@ def find_quantities(text: str, *, default_dollar: str = "USD") -> list[Quantity]
     return found
 
 
+QUANTITY_FIELDS = (
+    "doc_id", "char_start", "char_end", "text", "value", "unit", "kind", "denominator",
+)
+"""Columns of `write_quantities`, in order; `denominator` is empty unless `kind` is rate."""
+
+OUTPUT_SUFFIXES = (".jsonl", ".csv", ".parquet")
+
+
+def quantity_rows(documents: Iterable[Document]) -> Iterator[dict[str, object]]:
+    """One row of `QUANTITY_FIELDS` per quantity of each document, in document order."""
+    for document in documents:
+        for q in find_quantities(document.text):
+            yield {
+                "doc_id": document.doc_id,
+                "char_start": q.char_start,
+                "char_end": q.char_end,
+                "text": q.text,
+                "value": q.value,
+                "unit": q.unit,
+                "kind": q.kind,
+                "denominator": q.denominator,
+            }
+
+
 def write_quantities(documents: Iterable[Document], path: Path) -> int:
-    """Write every quantity of every document as JSON Lines, atomically; returns the count."""
+    """Write every quantity of every document in the format the suffix names (.jsonl, .csv
+    or .parquet), atomically: a failed run leaves no partial file. Returns the count."""
     path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise ValueError(f"unknown output format {path.suffix!r}: use .jsonl, .csv or .parquet")
     path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    os.close(descriptor)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            for document in documents:
-                for q in find_quantities(document.text):
-                    row = {
-                        "doc_id": document.doc_id,
-                        "char_start": q.char_start,
-                        "char_end": q.char_end,
-                        "text": q.text,
-                        "value": q.value,
-                        "unit": q.unit,
-                        "kind": q.kind,
-                    }
-                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    count += 1
+        rows = quantity_rows(documents)
+        if suffix == ".jsonl":
+            count = _write_jsonl(rows, Path(temporary))
+        elif suffix == ".csv":
+            count = _write_csv(rows, Path(temporary))
+        else:
+            count = _write_parquet(rows, Path(temporary))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return count
+
+
+def _write_jsonl(rows: Iterable[dict[str, object]], path: Path) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def _write_csv(rows: Iterable[dict[str, object]], path: Path) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=QUANTITY_FIELDS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def _write_parquet(rows: Iterable[dict[str, object]], path: Path) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([
+        ("doc_id", pa.string()), ("char_start", pa.int64()), ("char_end", pa.int64()),
+        ("text", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
+        ("kind", pa.string()), ("denominator", pa.string()),
+    ])
+    table = pa.Table.from_pylist(list(rows), schema=schema)
+    pq.write_table(table, path)
+    return table.num_rows

@@ -1,9 +1,14 @@
 """`newsfacts_values`: mark money, percent and count quantities as spans.
 
-One pass of `find_quantities` over `doc.text`; each quantity becomes a span in
+One pass of `find_quantities` over `doc.text`; each amount becomes a span in
 `doc.spans["newsfacts_values"]` with the normalized `Quantity` in `span._.quantity`. A span
 is widened to whole tokens ("EUR18" is one token of "EUR18 .9 m"); the quantity keeps its own
 character offsets, which are the grounding of a fact.
+
+A money rate per share ("62 cents a share") is what EPS and dividends are, so it is marked
+among the values as the money amount it is per share (`as_amount`: kind money, denominator
+"share"); every other rate ("$58.24 per barrel", "$3,500 a month") is no amount of the
+company's and goes to `doc.spans["newsfacts_rates"]` instead.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from ..quantities import find_quantities, warm_up
 
 NAME = "newsfacts_values"
 SPANS_KEY = "newsfacts_values"
+RATES_KEY = "newsfacts_rates"
 
 if not Span.has_extension("quantity"):
     Span.set_extension("quantity", default=None)
@@ -41,12 +47,17 @@ class ValueAnnotator:
         warm_up()
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
+        amounts, rates = [], []
         for quantity in find_quantities(doc.text, default_dollar=self.default_dollar):
             span = doc.char_span(quantity.char_start, quantity.char_end, alignment_mode="expand")
             if span is None:
                 continue
-            span._.quantity = quantity
-            spans.append(span)
-        doc.spans[SPANS_KEY] = spans
+            if quantity.kind == "rate" and not quantity.per_share:
+                span._.quantity = quantity
+                rates.append(span)
+            else:
+                span._.quantity = quantity.as_amount()
+                amounts.append(span)
+        doc.spans[SPANS_KEY] = amounts
+        doc.spans[RATES_KEY] = rates
         return doc
