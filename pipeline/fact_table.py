@@ -104,18 +104,25 @@ def build_fact_table(facts: Iterable[Fact], *,
                      existing: pd.DataFrame | None = None) -> pd.DataFrame:
     """Merge mention-level facts (and optionally an earlier table) into one row per key.
 
-    Within a document, a statement the article marks as replaced ("from its previous
-    forecast of 42 million": `Fact.superseded`) loses to the others, then the statement
-    latest in the text is the document's value. Across
-    documents, the most recently published document's value wins (unknown dates are oldest;
-    ties go to the greatest `doc_id`). `conflict` is true when some document's value is not
-    within tolerance of the winning value. Identical mentions (same document, span and value)
-    count once, so feeding the same document twice changes nothing. `existing` may also be
-    several tables concatenated (say, one per worker): rows sharing a key are merged.
+    Two values for one key that disagree beyond tolerance are a conflict, whether they come
+    from one document (a caption's rounded figure beside the body's, a prior-year figure
+    given the current period) or from several. The one exception is a statement the
+    article marks as replaced ("from its previous forecast of 42 million":
+    `Fact.superseded`): it yields to the document's other statements and raises no conflict.
+    `values` keeps every mention with its document and span, whatever the outcome.
+
+    The row's `value` comes from the most recently published document (unknown dates are
+    oldest; ties go to the greatest `doc_id`); inside that document, from the value most of
+    its current statements agree with, then the most confident, then the latest in the
+    text. `conflict` is true when any current statement of any document disagrees with it.
+    Identical mentions (same document, span and value) count once, so feeding the same
+    document twice changes nothing. `existing` may also be several tables concatenated
+    (say, one per worker): rows sharing a key are merged.
 
     `period` is the alphabetically first label seen (labels are not part of the key, and an
     order-free choice keeps builds reproducible). `confidence` is the noisy-OR of the
-    documents supporting the winning value, times the share of documents that support it.
+    documents whose value is the row's value, times the mean share of each document's
+    current statements that agree with it.
 
     >>> table = build_fact_table(facts)
     >>> table = build_fact_table(more_facts, existing=table)  # same as building from all
@@ -237,19 +244,23 @@ def _row(key: Key, records: list[MentionRecord], labels: set[str]) -> dict[str, 
         identity = (record["doc_id"], record["char_start"], record["char_end"], record["value"])
         unique.setdefault(identity, record)
     ordered = list(unique.values())
-    by_doc: dict[str, MentionRecord] = {}
-    for record in ordered:
-        current = by_doc.get(record["doc_id"])
-        if current is None or _position(record) > _position(current):
-            by_doc[record["doc_id"]] = record
-    winner = max(by_doc.values(), key=_recency)
     unit = key[3]
-    supporting = [r for r in by_doc.values() if values_agree(r["value"], winner["value"], unit)]
-    conflict = len(supporting) < len(by_doc)
+    by_doc: dict[str, list[MentionRecord]] = {}
+    for record in ordered:
+        by_doc.setdefault(record["doc_id"], []).append(record)
+    current = {doc_id: _current(records) for doc_id, records in by_doc.items()}
+    chosen = {doc_id: _document_value(records, unit) for doc_id, records in current.items()}
+    winner = max(chosen.values(), key=_recency)
+    agreeing = {doc_id: [values_agree(r["value"], winner["value"], unit) for r in records]
+                for doc_id, records in current.items()}
+    conflict = not all(all(flags) for flags in agreeing.values())
+    supporting = [chosen[d] for d in sorted(chosen)
+                  if values_agree(chosen[d]["value"], winner["value"], unit)]
     miss = 1.0
     for record in sorted(supporting, key=_recency):
         miss *= 1.0 - min(max(record["confidence"], 0.0), 1.0)
-    confidence = (1.0 - miss) * (len(supporting) / len(by_doc))
+    share = sum(sum(flags) / len(flags) for flags in agreeing.values()) / len(agreeing)
+    confidence = (1.0 - miss) * share
     published = sorted(r["published"] for r in ordered if r["published"] is not None)
     entity, metric, item, unit, period_start, period_end, status = key
     return {
@@ -273,10 +284,22 @@ def _row(key: Key, records: list[MentionRecord], labels: set[str]) -> dict[str, 
     }
 
 
-def _position(record: MentionRecord) -> tuple[bool, int, int, float]:
-    """Which of a document's statements is its value: one the article does not say was
-    replaced, then the latest in the text."""
-    return (not record["superseded"], record["char_start"], record["char_end"], record["value"])
+def _current(records: list[MentionRecord]) -> list[MentionRecord]:
+    """A document's statements that stand: all but those it says were replaced (unless it
+    says nothing else)."""
+    standing = [r for r in records if not r["superseded"]]
+    return standing or records
+
+
+def _document_value(records: list[MentionRecord], unit: str) -> MentionRecord:
+    """The statement that is a document's value: the one most of its statements agree
+    with, then the most confident, then the latest in the text."""
+    def rank(record: MentionRecord) -> tuple[int, float, int, int, float]:
+        support = sum(values_agree(r["value"], record["value"], unit) for r in records)
+        return (support, record["confidence"], record["char_start"], record["char_end"],
+                record["value"])
+
+    return max(records, key=rank)
 
 
 def _recency(record: MentionRecord) -> tuple[bool, str, str]:
