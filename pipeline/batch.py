@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .documents import Document, DocumentError, read_documents
 from .errors import ConfigError
 from .facts import FACT_FIELDS, read_facts
+from .output_paths import refuse_overwriting_inputs
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ CHUNK_CHARS = 1_000_000
 WORK_FORMAT = 1
 KEPT_ERRORS = 20
 OUTPUT_SUFFIXES = (".jsonl", ".csv", ".parquet")
+RUN_OUTPUTS = ("facts.jsonl", "facts.jsonl.work", "errors.jsonl", "fact_table.parquet",
+               "fact_table.csv", "report.html", "summary.json")
 
 Item = Document | DocumentError
 
@@ -128,6 +131,7 @@ def extract_corpus(
     """
     output = Path(output)
     errors_path = output.with_name(output.stem + ".errors.jsonl")
+    refuse_overwriting_inputs(inputs, [output, errors_path, _workdir(output)])
     summary = _extract_stage(
         inputs, output, errors_path, workers=workers, engine=engine, scheduler=scheduler,
         resume=resume, quiet=quiet, model=model, settings=settings, chunk_docs=chunk_docs,
@@ -164,6 +168,7 @@ def run_corpus(
         raise ConfigError(f"`run` needs the fact table and report modules: {exc}") from exc
 
     outdir = Path(outdir)
+    refuse_overwriting_inputs(inputs, [outdir, *(outdir / name for name in RUN_OUTPUTS)])
     outdir.mkdir(parents=True, exist_ok=True)
     facts_path, errors_path = outdir / "facts.jsonl", outdir / "errors.jsonl"
     started = time.perf_counter()

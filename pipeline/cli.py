@@ -154,7 +154,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_aggregate(args: argparse.Namespace) -> int:
     from .fact_table import build_fact_table, write_fact_table
     from .facts import read_facts
+    from .output_paths import refuse_overwriting_inputs
 
+    refuse_overwriting_inputs(args.facts, [args.output])
     facts = [fact for path in args.facts for fact in read_facts(path)]
     table = build_fact_table(facts)
     write_fact_table(table, args.output)
