@@ -40,6 +40,25 @@ class Document:
     url: str | None = None
     gold: tuple[Mapping[str, Any], ...] | None = field(default=None, compare=False)
 
+    def __post_init__(self) -> None:
+        """`published` may be given as an ISO string; a wrong type fails here, not later
+        inside a batch."""
+        if not isinstance(self.doc_id, str):
+            raise TypeError(f"Document doc_id must be str, not {type(self.doc_id).__name__}")
+        if not isinstance(self.text, str):
+            raise TypeError(f"Document {self.doc_id}: text must be str, "
+                            f"not {type(self.text).__name__}")
+        published = self.published
+        if published is None or (type(published) is date):
+            return
+        if not isinstance(published, str | date):
+            raise TypeError(f"Document {self.doc_id}: published must be a date, an ISO date "
+                            f"string or None, not {type(published).__name__}")
+        try:
+            object.__setattr__(self, "published", parse_published(published))
+        except ValueError as exc:
+            raise ValueError(f"Document {self.doc_id}: {exc}") from None
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentError:
@@ -110,17 +129,72 @@ def parse_date(span: str) -> date | None:
     return parsed.date() if parsed is not None else None
 
 
+_TIME = (r"(?:(?:[ ,]+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?"
+         r"\s*(?:Z|[A-Z]{2,5}|(?:GMT|UTC)?[+-]\d{2}:?\d{2})?)?")
+_ISO_DATE = re.compile(rf"(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}}){_TIME}")
+_YEAR_FIRST = re.compile(r"(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})")
+_NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})")
+_WRITTEN = re.compile(
+    r"(?:[A-Za-z]{3,9}\.?,?\s+)??"  # an optional weekday
+    r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<m1>[A-Za-z]{3,9})\.?,?\s+(?P<y1>\d{4})"
+    r"|(?P<m2>[A-Za-z]{3,9})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(?P<y2>\d{4}))"
+    + _TIME
+)
+
+
 def parse_published(value: Any) -> date | None:
-    """A metadata value (date, ISO string, or a written date) to a date; anything else is None."""
+    """A metadata `published` value as a date; None when missing; ValueError otherwise.
+
+    Only an absolute, unambiguous calendar date counts: a date object, ISO `2024-01-25`
+    (with an optional time), `2024/01/25`, a written date with a month name ("25 Jan
+    2024", "January 25, 2024", "Thu, 25 Jan 2024 10:00:00 GMT"), or a day-month-year in
+    digits only when one reading is possible ("25.1.2024", not "8.2.2024"). Relative
+    words ("yesterday") and impossible dates ("2024-13-45") are rejected, never resolved
+    against the clock or guessed, so a run gives the same result on any day.
+    """
     if _is_null(value) or value == "":
         return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and len(value) <= 60:
-        return parse_date(value)
-    return None
+    if not isinstance(value, str):
+        raise ValueError(f"published {value!r} is not a date")
+    found = _absolute_date(value.strip())
+    if found is None:
+        raise ValueError(f"published {value!r} is not an absolute, unambiguous date "
+                         "(write it as YYYY-MM-DD)")
+    return found
+
+
+def _absolute_date(text: str) -> date | None:
+    from .periods import month_number
+
+    candidates: set[date] = set()
+    if match := (_ISO_DATE.fullmatch(text) or _YEAR_FIRST.fullmatch(text)):
+        candidates.add(_ymd(match["y"], match["m"], match["d"]) or _INVALID)
+    elif match := _NUMERIC.fullmatch(text):
+        for day, month in ((match["a"], match["b"]), (match["b"], match["a"])):
+            if (found := _ymd(match["y"], month, day)) is not None:
+                candidates.add(found)
+    elif match := _WRITTEN.fullmatch(text):
+        month = month_number(match["m1"] or match["m2"])
+        if month is not None:
+            found = _ymd(match["y1"] or match["y2"], str(month), match["d1"] or match["d2"])
+            candidates.add(found or _INVALID)
+    if len(candidates) != 1 or _INVALID in candidates:
+        return None
+    return candidates.pop()
+
+
+_INVALID = date.min
+
+
+def _ymd(year: str, month: str, day: str) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def infer_published(text: str) -> date | None:
@@ -339,16 +413,25 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 
 def _known(fields: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: fields[key] for key in _METADATA_KEYS if fields.get(key) not in (None, "")}
+    """The metadata newsfacts uses; Jekyll's and Hugo's `date:` stands for `published:`."""
+    known = {key: fields[key] for key in _METADATA_KEYS if fields.get(key) not in (None, "")}
+    if "published" not in known and fields.get("date") not in (None, ""):
+        known["published"] = fields["date"]
+    return known
 
 
 def _document(doc_id: str, text: str, path: Path, meta: Mapping[str, Any]) -> Item:
+    doc_id = _optional_str(meta.get("doc_id")) or doc_id
     if not text.strip():
         return DocumentError(doc_id, "no text after the front matter or markup", str(path))
+    try:
+        published = parse_published(meta.get("published"))
+    except ValueError as exc:
+        return DocumentError(doc_id, str(exc), str(path))
     return Document(
-        doc_id=_optional_str(meta.get("doc_id")) or doc_id,
+        doc_id=doc_id,
         text=text,
-        published=parse_published(meta.get("published")) or infer_published(text),
+        published=published or infer_published(text),
         title=_optional_str(meta.get("title")),
         source=_optional_str(meta.get("source")),
         url=_optional_str(meta.get("url")),
