@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .documents import Document, DocumentError, read_documents
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .facts import FACT_FIELDS, read_facts
 from .output_paths import refuse_overwriting_inputs
 from .settings import Settings
@@ -44,6 +44,7 @@ CHUNK_DOCS = 32
 CHUNK_CHARS = 1_000_000
 WORK_FORMAT = 1
 KEPT_ERRORS = 20
+SCHEDULER_TIMEOUT = 10
 OUTPUT_SUFFIXES = (".jsonl", ".csv", ".parquet")
 RUN_OUTPUTS = ("facts.jsonl", "facts.jsonl.work", "errors.jsonl", "fact_table.parquet",
                "fact_table.csv", "report.html", "summary.json")
@@ -62,6 +63,7 @@ class BatchSummary:
     workers: int = 1
     engine: str = "local"
     resumed_chunks: int = 0
+    redone_here: int = 0
     gold_documents: int = 0
     table_rows: int | None = None
     conflicts: int | None = None
@@ -78,6 +80,8 @@ class BatchSummary:
             text += f"; {self.table_rows} table rows, {self.conflicts or 0} conflicts"
         if self.resumed_chunks:
             text += f"; resumed: {self.resumed_chunks} chunks reused"
+        if self.redone_here:
+            text += f"; {self.redone_here} chunks failed in a worker and were redone here"
         if self.output is not None:
             text += f" -> {self.output}"
         if self.failed and self.errors_path is not None:
@@ -95,6 +99,7 @@ class BatchSummary:
             "workers": self.workers,
             "engine": self.engine,
             "resumed_chunks": self.resumed_chunks,
+            "redone_here": self.redone_here,
             "seconds": round(self.seconds, 3),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "evaluation": self.evaluation,
@@ -169,14 +174,23 @@ def run_corpus(
 
     outdir = Path(outdir)
     refuse_overwriting_inputs(inputs, [outdir, *(outdir / name for name in RUN_OUTPUTS)])
+    if outdir.exists() and not outdir.is_dir():
+        raise InputError(str(outdir), "exists and is not a directory: `run -o` names the "
+                         "folder that receives facts, table, report and summary")
+    created = not outdir.exists()
     outdir.mkdir(parents=True, exist_ok=True)
     facts_path, errors_path = outdir / "facts.jsonl", outdir / "errors.jsonl"
     started = time.perf_counter()
-    summary = _extract_stage(
-        inputs, facts_path, errors_path, workers=workers, engine=engine, scheduler=scheduler,
-        resume=resume, quiet=quiet, model=model, settings=settings, chunk_docs=chunk_docs,
-        text_column=text_column,
-    )
+    try:
+        summary = _extract_stage(
+            inputs, facts_path, errors_path, workers=workers, engine=engine,
+            scheduler=scheduler, resume=resume, quiet=quiet, model=model, settings=settings,
+            chunk_docs=chunk_docs, text_column=text_column,
+        )
+    except ConfigError:
+        if created and not any(outdir.iterdir()):
+            outdir.rmdir()
+        raise
     summary.output = outdir
     timings = summary.timings
 
@@ -251,19 +265,24 @@ def _extract_stage(
     started = time.perf_counter()
     summary = BatchSummary(workers=workers, engine=engine, output=output, errors_path=errors_path)
 
-    workdir = _workdir(output)
+    workdir = _workdir(output).resolve()  # absolute: workers may run in another folder
     job = _Job(str(workdir), model, settings.batch_size, settings.max_chunk_chars)
     done = _prepare_workdir(workdir, _fingerprint(inputs, job, chunk_docs), resume=resume)
     summary.resumed_chunks = len(done)
 
     documents = read_documents(inputs, text_column=text_column)
     chunks = _chunks(documents, max_docs=chunk_docs, max_chars=CHUNK_CHARS)
-    with (
-        _timed(summary.timings, "extract"),
-        _make_engine(engine, workers, scheduler, job) as run,
-        _progress(quiet) as bar,
-    ):
-        metas = _drive(chunks, run, job, done, bar)
+    try:
+        with (
+            _timed(summary.timings, "extract"),
+            _make_engine(engine, workers, scheduler, job) as run,
+            _progress(quiet) as bar,
+        ):
+            metas = _drive(chunks, run, job, done, bar, summary)
+    except ConfigError:  # no usable engine: leave nothing behind unless there is work to keep
+        if not done:
+            shutil.rmtree(workdir, ignore_errors=True)
+        raise
     with _timed(summary.timings, "write_facts"):
         _concat_facts(workdir, len(metas), output)
         _concat_lines([_part(workdir, i, "errors.jsonl") for i in range(len(metas))], errors_path)
@@ -454,8 +473,12 @@ class _Engine(Protocol):
 
 
 def _drive(chunks: Iterator[list[Item]], engine: _Engine, job: _Job,
-           done: dict[int, dict[str, int]], bar: Any) -> list[dict[str, int]]:
-    """Submit unfinished chunks with a bounded number in flight; metas in chunk order."""
+           done: dict[int, dict[str, int]], bar: Any, summary: BatchSummary
+           ) -> list[dict[str, int]]:
+    """Submit unfinished chunks with a bounded number in flight; metas in chunk order.
+
+    A chunk whose worker failed is redone in this process and counted in
+    `summary.redone_here`, so a cluster that does no work cannot pass unnoticed."""
     metas: dict[int, dict[str, int]] = {}
     in_flight: dict[Any, tuple[int, list[Item]]] = {}
 
@@ -468,6 +491,7 @@ def _drive(chunks: Iterator[list[Item]], engine: _Engine, job: _Job,
                 log.warning("chunk %d failed in a worker (%s); processing it here", index, exc)
                 engine.recover(exc)
                 meta = process_chunk(index, items, job)
+                summary.redone_here += 1
             metas[index] = meta
             bar.update(meta["documents"])
             bar.set_postfix(facts=sum(m["facts"] for m in metas.values()), refresh=False)
@@ -553,6 +577,14 @@ class _PoolEngine:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _sees_token(path: str, token: str) -> bool:
+    """Run on each Dask worker: whether it reads what the client wrote at `path`."""
+    try:
+        return Path(path).read_text(encoding="utf-8") == token
+    except OSError:
+        return False
+
+
 def _dask_plugin(model: str | None) -> Any:
     from distributed.diagnostics.plugin import WorkerPlugin
 
@@ -580,7 +612,16 @@ class _DaskEngine:
         self.job = job
         self.cluster: Any = None
         if address:
-            self.client = Client(address)
+            try:
+                self.client = Client(address, timeout=SCHEDULER_TIMEOUT)
+            except (OSError, TimeoutError) as exc:
+                raise ConfigError(f"cannot reach the dask scheduler at {address} within "
+                                  f"{SCHEDULER_TIMEOUT} s ({exc})") from exc
+            try:
+                self._check_workers_see(Path(job.workdir))
+            except ConfigError:
+                self.client.close()
+                raise
         else:
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                         dashboard_address=None)
@@ -588,6 +629,25 @@ class _DaskEngine:
         self.slots = 2 * max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
         self.client.register_plugin(_dask_plugin(job.model))
         self.run_id = hashlib.sha1(f"{job.workdir}{time.time()}".encode()).hexdigest()[:8]
+
+    def _check_workers_see(self, workdir: Path) -> None:
+        """Every worker must read a file this process wrote into the work folder, or its
+        tasks would all fail and the run would quietly fall back to this process."""
+        if not self.client.scheduler_info().get("workers"):
+            raise ConfigError(f"the dask scheduler at {self.client.scheduler.address} has no "
+                              "workers")
+        token = os.urandom(8).hex()
+        probe = workdir / "probe.txt"
+        _write_atomic(probe, token)
+        try:
+            seen = self.client.run(_sees_token, str(probe), token)
+        finally:
+            probe.unlink(missing_ok=True)
+        blind = sorted(worker for worker, ok in seen.items() if not ok)
+        if blind:
+            raise ConfigError(
+                f"dask workers {', '.join(blind)} cannot reach the output folder "
+                f"{workdir.parent}: put it on a file system the workers share (same path)")
 
     def submit(self, index: int, items: list[Item]) -> Any:
         return self.client.submit(process_chunk, index, items, self.job, pure=False,

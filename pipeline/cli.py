@@ -95,7 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _batch_options(args: argparse.Namespace) -> dict[str, Any]:
-    return {"workers": args.workers, "engine": args.engine, "scheduler": args.scheduler,
+    engine = "dask" if args.scheduler else args.engine  # a scheduler address means Dask
+    return {"workers": args.workers, "engine": engine, "scheduler": args.scheduler,
             "resume": args.resume, "quiet": args.quiet, "model": args.model,
             "text_column": args.text_column}
 
