@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .documents import Document, DocumentError, read_documents
 from .errors import ConfigError, InputError
-from .facts import FACT_FIELDS, read_facts
+from .facts import FACT_COLUMNS, read_facts
 from .output_paths import refuse_overwriting_inputs
 from .settings import Settings
 
@@ -426,20 +426,18 @@ def _concat_facts(workdir: Path, count: int, output: Path) -> None:
     tmp = output.with_name(output.name + ".tmp")
     if suffix == ".csv":
         with tmp.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=FACT_FIELDS)
+            writer = csv.DictWriter(handle, fieldnames=FACT_COLUMNS)
             writer.writeheader()
             for part in parts:
                 writer.writerows(_json_lines(part))
     else:
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        from .facts import arrow_schema
+        from .facts import arrow_schema, arrow_table
 
-        schema = arrow_schema()
-        with pq.ParquetWriter(tmp, schema) as writer:
+        with pq.ParquetWriter(tmp, arrow_schema()) as writer:
             for part in parts:
-                writer.write_table(pa.Table.from_pylist(list(_json_lines(part)), schema=schema))
+                writer.write_table(arrow_table(_json_lines(part)))
     tmp.replace(output)
 
 

@@ -212,7 +212,7 @@ def _run_batch(
             yield _run_one(document, nlp, limit)
         return
     for document, facts in zip(documents, found, strict=True):
-        yield DocumentResult(document.doc_id, facts, document=document)
+        yield DocumentResult(document.doc_id, _provenance(facts, document), document=document)
 
 
 def _run_one(document: Document, nlp: Language, limit: int) -> DocumentResult:
@@ -224,7 +224,14 @@ def _run_one(document: Document, nlp: Language, limit: int) -> DocumentResult:
     except Exception as exc:
         reason = f"extraction failed: {type(exc).__name__}: {exc}"
         return DocumentResult(document.doc_id, error=DocumentError(document.doc_id, reason))
-    return DocumentResult(document.doc_id, facts, document=document)
+    return DocumentResult(document.doc_id, _provenance(facts, document), document=document)
+
+
+def _provenance(facts: list[Fact], document: Document) -> list[Fact]:
+    """The document's title and url on each of its facts (FACTS.md section 1)."""
+    if document.title is None and document.url is None:
+        return facts
+    return [replace(f, title=document.title, url=document.url) for f in facts]
 
 
 def extract_facts(

@@ -17,7 +17,6 @@ incrementally, so input order and batching cannot change a single bit of the res
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,7 +30,7 @@ from pandas.api.types import pandas_dtype
 
 from .errors import InputError
 from .evaluate import PERCENT_TOLERANCE, VALUE_TOLERANCE
-from .facts import Fact
+from .facts import Fact, FactKey, key_id
 
 TABLE_SCHEMA: dict[str, str] = {
     "fact_id": "string",
@@ -59,7 +58,7 @@ KEY_COLUMNS: tuple[str, ...] = (
 _LIST_COLUMNS = ("doc_ids", "values")
 _DATE_COLUMNS = tuple(name for name, dtype in TABLE_SCHEMA.items() if dtype.startswith("datetime"))
 
-Key = tuple[str, str, str | None, str, date | None, date | None, str]
+Key = FactKey
 
 
 class MentionRecord(TypedDict):
@@ -84,20 +83,12 @@ def values_agree(a: float, b: float, unit: str | None) -> bool:
 
 def fact_key(fact: Fact) -> Key:
     """The dedup key of a mention-level fact."""
-    return (fact.entity, fact.metric, fact.item, fact.unit,
-            fact.period_start, fact.period_end, fact.status)
-
-
-def key_id(key: Key) -> str:
-    """A stable id for a key: the same key gives the same id in every run and process."""
-    payload = json.dumps([v.isoformat() if isinstance(v, date) else v for v in key],
-                         ensure_ascii=False)
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+    return fact.key
 
 
 def fact_id(fact: Fact) -> str:
-    """The `fact_id` of the table row that holds this mention."""
-    return key_id(fact_key(fact))
+    """The `fact_id` of the table row that holds this mention (`Fact.fact_id`)."""
+    return fact.fact_id
 
 
 def build_fact_table(facts: Iterable[Fact], *,
@@ -181,8 +172,15 @@ def write_fact_table(table: pd.DataFrame, path: str | Path) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        arrow = pa.Table.from_pandas(table, schema=_arrow_schema(), preserve_index=False)
-        pq.write_table(arrow, tmp)
+        columns: dict[str, list[Any]] = {name: table[name].tolist() for name in TABLE_COLUMNS}
+        for name, dtype in TABLE_SCHEMA.items():
+            if name in _DATE_COLUMNS:  # Parquet `date32`: a calendar day, no time or zone
+                columns[name] = [_optional_date(v) for v in columns[name]]
+            elif dtype == "string":
+                columns[name] = [_optional_str(v) for v in columns[name]]
+        columns["values"] = [[{**r, "published": _optional_iso_date(r["published"])}
+                              for r in records] for records in columns["values"]]
+        pq.write_table(pa.Table.from_pydict(columns, schema=_arrow_schema()), tmp)
     else:
         flat = table.copy()
         for name in _LIST_COLUMNS:
@@ -202,6 +200,9 @@ def read_fact_table(path: str | Path) -> pd.DataFrame:
             frame = pd.read_parquet(path)
             for name in _LIST_COLUMNS:
                 frame[name] = [_plain(v) for v in frame[name]]
+            frame["values"] = pd.Series(
+                [[{**r, "published": _optional_published(r.get("published"))} for r in records]
+                 for records in frame["values"]], dtype=object)
         elif suffix == ".csv":
             text_columns = [n for n, d in TABLE_SCHEMA.items() if d in {"string", "object"}]
             frame = pd.read_csv(path, dtype=dict.fromkeys(text_columns, "string"),
@@ -349,10 +350,17 @@ def _existing_rows(table: pd.DataFrame) -> Iterable[tuple[Key, dict[str, Any]]]:
 def _records(values: Iterable[Mapping[str, Any]]) -> list[MentionRecord]:
     return [MentionRecord(
         value=float(r["value"]), doc_id=str(r["doc_id"]),
-        published=_optional_str(r.get("published")), char_start=int(r["char_start"]),
+        published=_optional_published(r.get("published")), char_start=int(r["char_start"]),
         char_end=int(r["char_end"]), confidence=float(r.get("confidence") or 0.0),
         superseded=bool(r.get("superseded") or False),
     ) for r in values]
+
+
+def _optional_published(value: Any) -> str | None:
+    """A mention's `published` as an ISO day, whether read as a string or a date."""
+    if value is None or (not isinstance(value, date) and pd.isna(value)):
+        return None
+    return value.isoformat()[:10] if isinstance(value, date) else str(value)[:10]
 
 
 def _optional_str(value: Any) -> str | None:
@@ -363,6 +371,10 @@ def _optional_date(value: Any) -> date | None:
     if value is None or pd.isna(value):
         return None
     return pd.Timestamp(value).date()
+
+
+def _optional_iso_date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
 
 
 def _plain(value: Any) -> Any:
@@ -380,13 +392,13 @@ def _arrow_schema() -> Any:
     import pyarrow as pa
 
     record = pa.struct([
-        ("value", pa.float64()), ("doc_id", pa.string()), ("published", pa.string()),
+        ("value", pa.float64()), ("doc_id", pa.string()), ("published", pa.date32()),
         ("char_start", pa.int64()), ("char_end", pa.int64()), ("confidence", pa.float64()),
         ("superseded", pa.bool_()),
     ])
     types = {
         "string": pa.string(), "float64": pa.float64(), "int64": pa.int64(),
-        "bool": pa.bool_(), "datetime64[ns]": pa.timestamp("ns"),
+        "bool": pa.bool_(), "datetime64[ns]": pa.date32(),
     }
     special = {"doc_ids": pa.list_(pa.string()), "values": pa.list_(record)}
     return pa.schema([(name, special.get(name) or types[dtype])
