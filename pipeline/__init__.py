@@ -11,6 +11,7 @@ The public API is the names in `__all__`; everything else is internal.
 - `load_pipeline(model=None)`: the spaCy pipeline whose `doc._.facts` holds the facts.
 - `extract_facts(documents, nlp=...)`: `Fact` records of documents (or plain strings).
 - `build_fact_table(facts, existing=None)`: the deduplicated table (FACTS.md section 3).
+- `facts_frame(facts)`: mention-level facts as a typed DataFrame; `fact_id` joins the table.
 - `evaluate(gold, facts)` with `read_gold(path)`: scoring against gold (section 4).
 - `read_documents(paths)`: `Document` or `DocumentError` from every supported container.
 - `find_quantities(text)`: the money, percent and count values of a text.
@@ -23,7 +24,7 @@ import logging
 from .documents import Document, DocumentError, read_documents
 from .evaluate import evaluate, read_gold
 from .extract import extract_facts, load_pipeline
-from .fact_table import build_fact_table
+from .fact_table import build_fact_table, facts_frame
 from .facts import Fact
 from .quantities import find_quantities
 
@@ -36,6 +37,7 @@ __all__ = [
     "build_fact_table",
     "evaluate",
     "extract_facts",
+    "facts_frame",
     "find_quantities",
     "load_pipeline",
     "read_documents",

@@ -234,6 +234,26 @@ def _provenance(facts: list[Fact], document: Document) -> list[Fact]:
     return [replace(f, title=document.title, url=document.url) for f in facts]
 
 
+def package_version() -> str:
+    """The installed newsfacts version (for the model's meta.json and run summaries)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsfacts")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def require_components(nlp: Language) -> None:
+    """Raise `ConfigError` naming the newsfacts components `nlp` lacks: without them it
+    would give no facts at all, which looks like a text without figures."""
+    missing = [name for name in COMPONENTS if name not in nlp.pipe_names]
+    if missing:
+        raise ConfigError(
+            f"the spaCy pipeline lacks the newsfacts components {', '.join(missing)}; "
+            "use load_pipeline() or add_components(nlp)")
+
+
 def extract_facts(
     documents: Iterable[Document | str],
     *,
@@ -242,9 +262,16 @@ def extract_facts(
 ) -> Iterator[Fact]:
     """Facts of every document, in document order; plain strings get ids `doc-0`, `doc-1`, ...
 
-    Documents that fail are logged and skipped; use `process` to see them.
+    Documents that fail are logged and skipped; use `process` to see them. An `nlp`
+    without the newsfacts components raises `ConfigError` before any document is read.
     """
     nlp = nlp or load_pipeline()
+    require_components(nlp)
+    return _extract(documents, nlp, batch_size)
+
+
+def _extract(documents: Iterable[Document | str], nlp: Language, batch_size: int
+             ) -> Iterator[Fact]:
     docs = (
         d if isinstance(d, Document) else Document(doc_id=f"doc-{i}", text=d)
         for i, d in enumerate(documents)
@@ -264,10 +291,14 @@ def build_model(path: str | Path, *, model: str | None = None) -> Path:
     nlp = load_pipeline(model)
     base = f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', 'model')}"
     nlp.meta["name"] = "newsfacts_en"
+    nlp.meta["version"] = package_version()
     nlp.meta["description"] = (
+        f"newsfacts {package_version()}: structured company facts from news articles. "
         f"{base} {nlp.meta.get('version', '')} with the newsfacts components "
         f"({', '.join(COMPONENTS)}); their language data is read from configs/ at load time"
     )
+    nlp.meta["url"] = ""
+    nlp.meta["requirements"] = [f"newsfacts=={package_version()}"]
     path = Path(path)
     nlp.to_disk(path)
     return path

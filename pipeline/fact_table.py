@@ -30,7 +30,7 @@ from pandas.api.types import pandas_dtype
 
 from .errors import InputError
 from .evaluate import PERCENT_TOLERANCE, VALUE_TOLERANCE
-from .facts import Fact, FactKey, key_id
+from .facts import DATE_FIELDS, FACT_COLUMNS, Fact, FactKey, key_id
 
 TABLE_SCHEMA: dict[str, str] = {
     "fact_id": "string",
@@ -139,6 +139,34 @@ def build_fact_table(facts: Iterable[Fact], *,
     for key, records in groups.items():
         rows[key] = _row(key, records, labels.get(key, set()))
     return _frame([rows[key] for key in sorted(rows, key=_key_order)])
+
+
+FACTS_SCHEMA: dict[str, str] = {
+    name: ("float64" if name in {"value", "confidence"} else
+           "int64" if name in {"char_start", "char_end"} else
+           "bool" if name == "superseded" else
+           "datetime64[ns]" if name in DATE_FIELDS else "string")
+    for name in FACT_COLUMNS
+}
+"""The dtypes of `facts_frame`: dates like the table's, so mentions and rows compare."""
+
+
+def facts_frame(facts: Iterable[Fact]) -> pd.DataFrame:
+    """Mention-level facts as a typed DataFrame, one row per fact, `fact_id` first, so
+    mentions join their table row: `facts_frame(facts).merge(table, on="fact_id")`.
+
+    >>> facts_frame(facts).dtypes["period_end"]
+    dtype('<M8[ns]')
+    """
+    rows = [fact.to_dict() for fact in facts]
+    out = pd.DataFrame(index=pd.RangeIndex(len(rows)))
+    for name, dtype in FACTS_SCHEMA.items():
+        column = pd.Series([row[name] for row in rows], dtype=object)
+        if dtype.startswith("datetime"):
+            out[name] = pd.to_datetime(column).astype(pandas_dtype(dtype))
+        else:
+            out[name] = column.astype(pandas_dtype(dtype))
+    return out
 
 
 def empty_fact_table() -> pd.DataFrame:

@@ -69,3 +69,20 @@ def test_fact_id_depends_on_the_key_only() -> None:
     same_key = Fact.from_dict({**a.to_dict(), "value": 1.0, "doc_id": "other",
                                "char_start": 0, "char_end": 1, "fact_id": "ignored"})
     assert same_key.fact_id == a.fact_id
+
+
+def test_facts_frame_is_typed_and_joins_the_table() -> None:
+    from pipeline import facts_frame
+
+    facts = corpus()
+    frame = facts_frame(facts)
+    assert tuple(frame.columns) == FACT_COLUMNS
+    assert str(frame["period_start"].dtype) == "datetime64[ns]"
+    assert str(frame["entity"].dtype) == "string" and str(frame["value"].dtype) == "float64"
+    assert frame.dtypes.equals(facts_frame([]).dtypes)
+    assert frame["published"].isna().sum() == sum(f.published is None for f in facts)
+    table = build_fact_table(facts)
+    joined = frame.merge(table, on="fact_id", suffixes=("", "_row"), validate="many_to_one")
+    assert len(joined) == len(facts)
+    assert joined["period_end"].equals(joined["period_end_row"])
+    assert joined["entity"].equals(joined["entity_row"])

@@ -125,3 +125,22 @@ def test_pipe_in_two_processes_gives_the_same_facts(
     found = [list(doc._.facts) for doc in docs]
     assert found == expected
     assert [f.published for f, *_ in found] == [published for _, published in TEXTS]
+
+
+def test_built_model_meta_names_newsfacts(model_dir: Path) -> None:
+    import json
+    from importlib.metadata import version
+
+    meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+    assert meta["name"] == "newsfacts_en"
+    assert meta["version"] == version("newsfacts")
+    assert meta["description"].startswith(f"newsfacts {version('newsfacts')}:")
+
+
+def test_extract_facts_refuses_an_nlp_without_the_components() -> None:
+    from pipeline import extract_facts
+    from pipeline.errors import ConfigError
+
+    bare = spacy.blank("en")
+    with pytest.raises(ConfigError, match="newsfacts_facts"):
+        extract_facts(["Acme Corp said net profit rose to EUR 5.2 mn in 2009."], nlp=bare)
