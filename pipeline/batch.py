@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .documents import Document, DocumentError, read_documents
+from .documents import Columns, Document, DocumentError, read_documents
 from .errors import ConfigError, InputError
 from .facts import FACT_COLUMNS, read_facts
 from .output_paths import refuse_overwriting_inputs
@@ -72,6 +72,9 @@ class BatchSummary:
     errors_path: Path | None = None
     output: Path | None = None
     evaluation: dict[str, Any] | None = None
+    inputs: list[str] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, str | None] = field(default_factory=dict)
 
     def describe(self) -> str:
         text = (f"{self.documents} documents, {self.failed} failed, {self.facts} facts "
@@ -103,6 +106,9 @@ class BatchSummary:
             "seconds": round(self.seconds, 3),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "evaluation": self.evaluation,
+            "inputs": self.inputs,
+            "settings": self.settings,
+            "versions": self.versions,
         }
 
 
@@ -129,6 +135,8 @@ def extract_corpus(
     settings: Settings | None = None,
     chunk_docs: int = CHUNK_DOCS,
     text_column: str = "text",
+    id_column: str | None = None,
+    published_column: str | None = None,
 ) -> BatchSummary:
     """Facts of every document of `inputs` into `output` (.jsonl, .csv or .parquet).
 
@@ -140,7 +148,7 @@ def extract_corpus(
     summary = _extract_stage(
         inputs, output, errors_path, workers=workers, engine=engine, scheduler=scheduler,
         resume=resume, quiet=quiet, model=model, settings=settings, chunk_docs=chunk_docs,
-        text_column=text_column,
+        columns=Columns(text_column, id_column, published_column),
     )
     shutil.rmtree(_workdir(output), ignore_errors=True)
     return summary
@@ -159,6 +167,8 @@ def run_corpus(
     settings: Settings | None = None,
     chunk_docs: int = CHUNK_DOCS,
     text_column: str = "text",
+    id_column: str | None = None,
+    published_column: str | None = None,
 ) -> BatchSummary:
     """Extract, aggregate and report into `outdir`.
 
@@ -185,7 +195,7 @@ def run_corpus(
         summary = _extract_stage(
             inputs, facts_path, errors_path, workers=workers, engine=engine,
             scheduler=scheduler, resume=resume, quiet=quiet, model=model, settings=settings,
-            chunk_docs=chunk_docs, text_column=text_column,
+            chunk_docs=chunk_docs, columns=Columns(text_column, id_column, published_column),
         )
     except ConfigError:
         if created and not any(outdir.iterdir()):
@@ -209,7 +219,9 @@ def run_corpus(
 
     with _timed(timings, "report"):
         documents = [
-            d for d in read_documents(inputs, text_column=text_column) if isinstance(d, Document)
+            d for d in read_documents(inputs, text_column=text_column, id_column=id_column,
+                                      published_column=published_column)
+            if isinstance(d, Document)
         ]
         errors = list(_read_errors(errors_path))
         summary.seconds = time.perf_counter() - started
@@ -252,7 +264,7 @@ def _extract_stage(
     model: str | None,
     settings: Settings | None,
     chunk_docs: int,
-    text_column: str = "text",
+    columns: Columns,
 ) -> BatchSummary:
     if output.suffix.lower() not in OUTPUT_SUFFIXES:
         raise ValueError(f"unknown output format {output.suffix!r}: use .jsonl, .csv or .parquet")
@@ -261,16 +273,33 @@ def _extract_stage(
     settings = settings or Settings()
     if model is not None:
         settings = settings.model_copy(update={"models": (str(model),)})
-    workers = max(1, workers or os.cpu_count() or 1)
+    cores = os.cpu_count() or 1
+    if workers is not None and workers > cores and not scheduler:
+        log.warning("--workers %d is more than the %d cores here; using %d", workers, cores,
+                    cores)
+        workers = cores
+    workers = max(1, workers or cores)
     started = time.perf_counter()
     summary = BatchSummary(workers=workers, engine=engine, output=output, errors_path=errors_path)
+    summary.inputs = [str(Path(p).resolve()) for p in inputs]
+    summary.settings = {
+        "workers": workers, "engine": engine, "scheduler": scheduler, "resume": resume,
+        "models": list(settings.models), "batch_size": settings.batch_size,
+        "max_chunk_chars": settings.max_chunk_chars, "chunk_docs": chunk_docs,
+        "text_column": columns.text, "id_column": columns.id,
+        "published_column": columns.published,
+    }
+    summary.versions = _versions(settings)
 
     workdir = _workdir(output).resolve()  # absolute: workers may run in another folder
     job = _Job(str(workdir), model, settings.batch_size, settings.max_chunk_chars)
-    done = _prepare_workdir(workdir, _fingerprint(inputs, job, chunk_docs), resume=resume)
+    fingerprint = {**_fingerprint(inputs, job, chunk_docs), "columns": list(
+        (columns.text, columns.id, columns.published))}
+    done = _prepare_workdir(workdir, fingerprint, resume=resume)
     summary.resumed_chunks = len(done)
 
-    documents = read_documents(inputs, text_column=text_column)
+    documents = read_documents(inputs, text_column=columns.text, id_column=columns.id,
+                               published_column=columns.published)
     chunks = _chunks(documents, max_docs=chunk_docs, max_chars=CHUNK_CHARS)
     try:
         with (
@@ -683,6 +712,21 @@ def _make_engine(engine: str, workers: int, scheduler: str | None, job: _Job
 
 
 # -- small helpers -----------------------------------------------------------------------------
+
+
+def _versions(settings: Settings) -> dict[str, str | None]:
+    """newsfacts, spaCy and the model a run uses, without loading the model here."""
+    from .extract import model_version, package_version
+
+    try:
+        import spacy
+
+        spacy_version: str | None = spacy.__version__
+    except ImportError:
+        spacy_version = None
+    name, version = model_version(settings)
+    return {"newsfacts": package_version(), "spacy": spacy_version, "model": name,
+            "model_version": version}
 
 
 @contextlib.contextmanager

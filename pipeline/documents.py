@@ -9,6 +9,7 @@ normalized further, so fact spans index into it.
 from __future__ import annotations
 
 import codecs
+import csv
 import gzip
 import io
 import json
@@ -73,7 +74,7 @@ class DocumentError:
 
 
 Item = Document | DocumentError
-Reader = Callable[[Path, str, str], Iterator[Item]]
+Reader = Callable[[Path, str, "Columns"], Iterator[Item]]
 
 # -- dates -------------------------------------------------------------------------------
 
@@ -236,10 +237,22 @@ def _is_weekday_of(word: str, day: date) -> bool:
 # -- mappings (JSON Lines, CSV and Parquet rows) -------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Which field of a JSON object or table row holds the text, the id and the date."""
+
+    text: str = "text"
+    id: str | None = None
+    published: str | None = None
+
+
 def document_from_mapping(
-    row: Mapping[str, Any], *, default_id: str, text_column: str = "text"
+    row: Mapping[str, Any], *, default_id: str, text_column: str = "text",
+    columns: Columns | None = None,
 ) -> Document:
     """Build a Document from a JSON object or table row; raises ValueError when unusable."""
+    columns = columns or Columns(text=text_column)
+    text_column = columns.text
     text = row.get(text_column)
     if _is_null(text):
         raise ValueError(f"no {text_column!r} value")
@@ -249,9 +262,10 @@ def document_from_mapping(
         raise ValueError(f"empty {text_column!r}")
     gold = row.get("facts")
     return Document(
-        doc_id=_row_id(row, default_id),
+        doc_id=_row_id(row, default_id, columns),
         text=text,
-        published=parse_published(row.get("published")) or infer_published(text),
+        published=(parse_published(row.get(columns.published or "published"))
+                   or infer_published(text)),
         title=_optional_str(row.get("title")),
         source=_optional_str(row.get("source")),
         url=_optional_str(row.get("url")),
@@ -273,11 +287,35 @@ def _is_null(value: Any) -> bool:
     return value is None or (isinstance(value, float | date) and value != value)
 
 
-def _row_id(row: Mapping[str, Any], default_id: str) -> str:
+def _row_id(row: Mapping[str, Any], default_id: str, columns: Columns | None = None) -> str:
+    if columns is not None and columns.id is not None:
+        return _optional_str(row.get(columns.id)) or default_id
     return _optional_str(row.get("doc_id")) or _optional_str(row.get("id")) or default_id
 
 
-def _read_jsonl(path: Path, name: str, text_column: str) -> Iterator[Item]:
+def _read_json(path: Path, name: str, columns: Columns) -> Iterator[Item]:
+    """A .json file holding a list of article objects (or one object)."""
+    try:
+        data = json.loads(_read_text(path))
+    except (OSError, ValueError) as exc:
+        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else None
+        yield DocumentError(name, f"not valid JSON ({detail})" if detail else _reason(exc),
+                            str(path))
+        return
+    rows = data if isinstance(data, list) else [data]
+    for number, row in enumerate(rows, 1):
+        default_id = f"{path.name}:{number}"
+        if not isinstance(row, dict):
+            yield DocumentError(default_id, f"item {number}: not a JSON object", str(path))
+            continue
+        try:
+            yield document_from_mapping(row, default_id=default_id, columns=columns)
+        except ValueError as exc:
+            yield DocumentError(_row_id(row, default_id, columns), f"item {number}: {exc}",
+                                str(path))
+
+
+def _read_jsonl(path: Path, name: str, columns: Columns) -> Iterator[Item]:
     """One document a line; a broken line is reported with its number and the file goes on."""
     opener: Callable[..., Any] = gzip.open if path.name.lower().endswith(".gz") else open
     try:
@@ -285,12 +323,12 @@ def _read_jsonl(path: Path, name: str, text_column: str) -> Iterator[Item]:
             for number, raw in enumerate(handle, 1):
                 if not raw.strip():
                     continue
-                yield _jsonl_line(raw, number, path, text_column)
+                yield _jsonl_line(raw, number, path, columns)
     except (OSError, EOFError, zlib.error) as exc:
         yield DocumentError(name, f"cannot read file: {_os_reason(exc)}", str(path))
 
 
-def _jsonl_line(raw: bytes, number: int, path: Path, text_column: str) -> Item:
+def _jsonl_line(raw: bytes, number: int, path: Path, columns: Columns) -> Item:
     default_id = f"{path.name}:{number}"
     try:
         row = json.loads(_decode(raw)[0])
@@ -300,16 +338,28 @@ def _jsonl_line(raw: bytes, number: int, path: Path, text_column: str) -> Item:
     if not isinstance(row, dict):
         return DocumentError(default_id, f"line {number}: not a JSON object", str(path))
     try:
-        return document_from_mapping(row, default_id=default_id, text_column=text_column)
+        return document_from_mapping(row, default_id=default_id, columns=columns)
     except ValueError as exc:
-        return DocumentError(_row_id(row, default_id), f"line {number}: {exc}", str(path))
+        return DocumentError(_row_id(row, default_id, columns), f"line {number}: {exc}",
+                             str(path))
 
 
 def _read_csv(path: Path) -> Any:
     import pandas as pd
 
     text, _ = _decode(path.read_bytes())
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                       sep=sniff_delimiter(text))
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV text (comma, semicolon, tab or bar), from its first lines;
+    a comma when the sample does not tell."""
+    sample = "\n".join(text[:65536].splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
 
 
 def _read_parquet(path: Path) -> Any:
@@ -318,7 +368,7 @@ def _read_parquet(path: Path) -> Any:
     return pd.read_parquet(path)
 
 
-def _read_table(path: Path, name: str, text_column: str) -> Iterator[Item]:
+def _read_table(path: Path, name: str, columns: Columns) -> Iterator[Item]:
     """CSV or Parquet: a row per document; a bad row is reported and the table goes on."""
     load = _read_parquet if path.name.lower().endswith(".parquet") else _read_csv
     try:
@@ -326,16 +376,27 @@ def _read_table(path: Path, name: str, text_column: str) -> Iterator[Item]:
     except (OSError, ValueError) as exc:
         yield DocumentError(name, _reason(exc), str(path))
         return
-    if text_column not in frame.columns:
-        columns = ", ".join(map(str, frame.columns)) or "none"
-        yield DocumentError(name, f"no {text_column!r} column (columns: {columns})", str(path))
+    if (problem := _missing_columns(frame.columns, columns)) is not None:
+        yield DocumentError(name, problem, str(path))
         return
     for number, row in enumerate(frame.to_dict("records"), 1):
         default_id = f"{path.name}:{number}"
         try:
-            yield document_from_mapping(row, default_id=default_id, text_column=text_column)
+            yield document_from_mapping(row, default_id=default_id, columns=columns)
         except ValueError as exc:
-            yield DocumentError(_row_id(row, default_id), f"row {number}: {exc}", str(path))
+            yield DocumentError(_row_id(row, default_id, columns), f"row {number}: {exc}",
+                                str(path))
+
+
+def _missing_columns(present: Iterable[Any], columns: Columns) -> str | None:
+    """Why a table cannot be read with these column names, or None."""
+    names = [str(c) for c in present]
+    wanted = [columns.text, *(c for c in (columns.id, columns.published) if c is not None)]
+    missing = [c for c in wanted if c not in names]
+    if not missing:
+        return None
+    listed = ", ".join(repr(m) for m in missing)
+    return f"no {listed} column (columns: {', '.join(names) or 'none'})"
 
 
 # -- text files ----------------------------------------------------------------------------
@@ -438,7 +499,7 @@ def _document(doc_id: str, text: str, path: Path, meta: Mapping[str, Any]) -> It
     )
 
 
-def _read_plain(path: Path, doc_id: str, text_column: str) -> Iterator[Item]:
+def _read_plain(path: Path, doc_id: str, columns: Columns) -> Iterator[Item]:
     """A .txt or .md article, with optional front matter."""
     try:
         text = _read_text(path)
@@ -449,7 +510,7 @@ def _read_plain(path: Path, doc_id: str, text_column: str) -> Iterator[Item]:
     yield _document(doc_id, body, path, meta)
 
 
-def _read_html(path: Path, doc_id: str, text_column: str) -> Iterator[Item]:
+def _read_html(path: Path, doc_id: str, columns: Columns) -> Iterator[Item]:
     """An .html page reduced to its visible text."""
     try:
         markup = _read_text(path)
@@ -579,6 +640,8 @@ def reduce_html(markup: str) -> tuple[str, dict[str, str]]:
 _READERS: tuple[tuple[str, Reader], ...] = (
     (".jsonl.gz", _read_jsonl),
     (".jsonl", _read_jsonl),
+    (".ndjson", _read_jsonl),
+    (".json", _read_json),
     (".csv", _read_table),
     (".parquet", _read_table),
     (".txt", _read_plain),
@@ -606,17 +669,17 @@ def _os_reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _guarded(reader: Reader, path: Path, doc_id: str, text_column: str) -> Iterator[Item]:
+def _guarded(reader: Reader, path: Path, doc_id: str, columns: Columns) -> Iterator[Item]:
     """Run one reader; an unexpected failure costs the rest of that file, never the batch."""
     try:
-        yield from reader(path, doc_id, text_column)
+        yield from reader(path, doc_id, columns)
     except Exception as exc:
         log.debug("reader failed on %s", path, exc_info=True)
         reason = f"unreadable ({type(exc).__name__}: {exc})"
         yield DocumentError(doc_id, reason, str(path))
 
 
-def _folder(root: Path, text_column: str) -> Iterator[Item]:
+def _folder(root: Path, columns: Columns) -> Iterator[Item]:
     """Supported files under `root`, recursively, sorted by relative path; hidden ones skipped."""
     entries: list[tuple[str, Path, OSError | None]] = []
 
@@ -637,26 +700,91 @@ def _folder(root: Path, text_column: str) -> Iterator[Item]:
             continue
         reader = _reader(path)
         assert reader is not None
-        yield from _guarded(reader, path, relative, text_column)
+        yield from _guarded(reader, path, relative, columns)
 
 
 def read_documents(
-    inputs: Iterable[str | Path], *, text_column: str = "text"
+    inputs: Iterable[str | Path], *, text_column: str = "text", id_column: str | None = None,
+    published_column: str | None = None,
 ) -> Iterator[Document | DocumentError]:
     """Every document of every input, in input order; bad input is yielded as DocumentError.
 
-    An input is a JSON Lines file (`.jsonl`, `.jsonl.gz`), a CSV or Parquet table, a `.txt`,
-    `.md` or `.html` article, or a folder of any of these (read recursively, sorted; other
-    files in a folder are skipped). `text_column` names the text field of JSON Lines and
-    table rows. A missing `published` is inferred from a dateline at the top of the text.
+    An input is a JSON Lines file (`.jsonl`, `.ndjson`, `.jsonl.gz`), a `.json` list of
+    article objects, a CSV (delimiter sniffed) or Parquet table, a `.txt`, `.md` or `.html`
+    article, or a folder of any of these (read recursively, sorted; other files in a
+    folder are skipped). `text_column`, `id_column` and `published_column` name the fields
+    of JSON objects and table rows (defaults: text; doc_id then id; published). A missing
+    `published` is inferred from a dateline at the top of the text. A `doc_id` seen before
+    is reported, not read again: two documents under one id would mix their facts.
 
     >>> [d.doc_id for d in read_documents(["corpus/"])]  # doctest: +SKIP
     ['000_36be18c189ecb8d2', ...]
     """
+    columns = Columns(text=text_column, id=id_column, published=published_column)
+    seen: set[str] = set()
+    for item in _read_all(inputs, columns):
+        if isinstance(item, Document):
+            if item.doc_id in seen:
+                yield DocumentError(item.doc_id, "duplicate doc_id: an earlier document has "
+                                    "this id, so this one is not read")
+                continue
+            seen.add(item.doc_id)
+        yield item
+
+
+def check_inputs(inputs: Iterable[str | Path], *, text_column: str = "text",
+                 id_column: str | None = None, published_column: str | None = None) -> None:
+    """Raise `InputError` for a usage mistake seen without reading the documents: an input
+    that does not exist or has an unsupported format, or a table or JSON Lines file
+    (given directly) that lacks a named column, judged by its header or first record."""
+    from .errors import InputError
+
+    columns = Columns(text=text_column, id=id_column, published=published_column)
+    for raw in inputs:
+        path = Path(raw)
+        if str(raw) == "-" or path.is_dir():
+            continue
+        if not path.exists():
+            raise InputError(str(raw), "input does not exist")
+        if _reader(path) is None:
+            expected = ", ".join(SUPPORTED_SUFFIXES)
+            raise InputError(str(raw), f"unsupported input format {path.suffix or path.name!r}"
+                             f" (expected {expected})")
+        names = _first_names(path)
+        if names is not None and (problem := _missing_columns(names, columns)) is not None:
+            raise InputError(str(raw), problem)
+
+
+def _first_names(path: Path) -> list[str] | None:
+    """The column names of a table's header, or the keys of a JSON Lines file's first
+    object; None when they cannot be had cheaply (the readers then report per document)."""
+    name = path.name.lower()
+    try:
+        if name.endswith(".parquet"):
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(path).names)
+        if name.endswith(".csv"):
+            with path.open("rb") as handle:
+                head = _decode(handle.read(65536))[0]
+            first = head.splitlines()[0] if head.strip() else ""
+            return next(csv.reader([first], delimiter=sniff_delimiter(head)), [])
+        if name.endswith((".jsonl", ".ndjson")):
+            with path.open("rb") as handle:
+                for raw in handle:
+                    if raw.strip():
+                        row = json.loads(raw)
+                        return list(row) if isinstance(row, dict) else None
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _read_all(inputs: Iterable[str | Path], columns: Columns) -> Iterator[Item]:
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            yield from _folder(path, text_column)
+            yield from _folder(path, columns)
         elif not path.exists():
             yield DocumentError(path.as_posix(), "input does not exist", str(path))
         elif (reader := _reader(path)) is None:
@@ -664,4 +792,4 @@ def read_documents(
             reason = f"unsupported input format {path.suffix or path.name!r} (expected {expected})"
             yield DocumentError(path.as_posix(), reason, str(path))
         else:
-            yield from _guarded(reader, path, path.as_posix(), text_column)
+            yield from _guarded(reader, path, path.as_posix(), columns)

@@ -244,6 +244,22 @@ def package_version() -> str:
         return "0+unknown"
 
 
+def model_version(settings: Settings | None = None) -> tuple[str | None, str | None]:
+    """Name and version of the first model of `settings.models` that is installed (a
+    package or a pipeline directory), read from its meta data without loading it."""
+    for name in (settings or Settings()).models:
+        path = Path(name)
+        meta_file = path / "meta.json"
+        if meta_file.is_file():
+            import json
+
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            return f"{meta.get('lang', 'xx')}_{meta.get('name', path.name)}", meta.get("version")
+        if spacy.util.is_package(name):
+            return name, spacy.util.get_package_version(name)
+    return None, None
+
+
 def require_components(nlp: Language) -> None:
     """Raise `ConfigError` naming the newsfacts components `nlp` lacks: without them it
     would give no facts at all, which looks like a text without figures."""

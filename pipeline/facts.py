@@ -151,29 +151,45 @@ def write_facts(facts: Iterable[Fact], path: str | Path) -> int:
 
 
 def read_facts(path: str | Path) -> Iterator[Fact]:
-    """Read facts written by `write_facts` (any of its formats)."""
+    """Read facts written by `write_facts` (any of its formats); a file that is not one
+    raises `InputError` naming the file and the record."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in {".jsonl", ".csv", ".parquet"}:
+        raise InputError(str(path), "unknown facts format: use .jsonl, .csv or .parquet")
+    number = 0
+    try:
+        for row in _fact_rows(path, suffix):
+            number += 1
+            yield Fact.from_dict(row)
+    except (ValueError, KeyError, TypeError) as exc:
+        where = f"{path}:{number}" if number else str(path)
+        detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise InputError(where, f"not a facts file written by newsfacts ({detail})") from exc
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read facts: {exc.strerror or exc}") from exc
+
+
+def _fact_rows(path: Path, suffix: str) -> Iterator[Mapping[str, Any]]:
     if suffix == ".jsonl":
         with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    yield Fact.from_dict(json.loads(line))
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise InputError(f"{path}:{number}", f"not a fact record ({exc})") from exc
+            for line in handle:
+                if line.strip():
+                    row = json.loads(line)
+                    if not isinstance(row, dict):
+                        raise ValueError("a line is not a JSON object")
+                    yield row
     elif suffix == ".csv":
         with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                yield Fact.from_dict(row)
-    elif suffix == ".parquet":
+            yield from csv.DictReader(handle)
+    else:
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        for row in pq.read_table(path).to_pylist():
-            yield Fact.from_dict(row)
-    else:
-        raise InputError(str(path), "unknown facts format: use .jsonl, .csv or .parquet")
+        try:
+            yield from pq.read_table(path).to_pylist()
+        except pa.ArrowException as exc:
+            raise ValueError(str(exc)) from exc
 
 
 def arrow_schema() -> Any:

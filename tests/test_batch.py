@@ -200,6 +200,13 @@ def test_run_writes_every_output_and_scores_gold(tmp_path: Path) -> None:
     assert saved["table_rows"] == summary.table_rows > 0
     assert saved["evaluation"]["core"]["f1"] == 1.0
     assert {"extract", "aggregate", "report"} <= set(saved["timings"])
+    from importlib.metadata import version
+
+    assert saved["versions"]["newsfacts"] == version("newsfacts")
+    assert saved["versions"]["spacy"] == version("spacy")
+    assert saved["versions"]["model"] and saved["versions"]["model_version"]
+    assert saved["inputs"] == [str(corpus.resolve())]
+    assert saved["settings"]["workers"] == 1 and saved["settings"]["text_column"] == "text"
 
 
 def test_facts_carry_title_and_url_of_their_document(nlp: Language) -> None:

@@ -486,6 +486,52 @@ def test_document_rejects_a_bad_published_at_construction(
         Document("a1", ARTICLE, published=published)  # type: ignore[arg-type]
 
 
+def test_ndjson_and_json_list_are_read(tmp_path: Path) -> None:
+    rows = [{"doc_id": "n1", "text": ARTICLE, "published": "2016-01-05"},
+            {"doc_id": "n2", "text": ARTICLE}]
+    (tmp_path / "a.ndjson").write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    (tmp_path / "b.json").write_text(json.dumps([{**r, "doc_id": "j" + r["doc_id"]}
+                                                 for r in rows] + [7]), "utf-8")
+    items = read(tmp_path / "a.ndjson", tmp_path / "b.json")
+    assert [i.doc_id for i in items if isinstance(i, Document)] == ["n1", "n2", "jn1", "jn2"]
+    (bad,) = [i for i in items if isinstance(i, DocumentError)]
+    assert "item 3: not a JSON object" in bad.reason
+    assert items[0].published == date(2016, 1, 5)
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|", ","])
+def test_csv_delimiter_is_detected(tmp_path: Path, delimiter: str) -> None:
+    path = tmp_path / "news.csv"
+    body = ARTICLE.strip().replace(",", "")
+    path.write_text(delimiter.join(["doc_id", "published", "text"]) + "\n"
+                    + delimiter.join(["c1", "2016-01-05", body]) + "\n", encoding="utf-8")
+    (document,) = read(path)
+    assert isinstance(document, Document)
+    assert (document.doc_id, document.published, document.text) == (
+        "c1", date(2016, 1, 5), body)
+
+
+def test_id_and_published_columns_can_be_named(tmp_path: Path) -> None:
+    path = tmp_path / "news.csv"
+    pd.DataFrame({"story": ["s-1"], "body": [ARTICLE], "day": ["2016-01-05"],
+                  "doc_id": ["not-this"]}).to_csv(path, index=False)
+    (document,) = read(path, text_column="body", id_column="story", published_column="day")
+    assert isinstance(document, Document)
+    assert (document.doc_id, document.published) == ("s-1", date(2016, 1, 5))
+
+
+def test_a_repeated_doc_id_is_reported_not_read_twice(tmp_path: Path) -> None:
+    path = tmp_path / "news.jsonl"
+    rows = [{"doc_id": "same", "text": ARTICLE}, {"doc_id": "same", "text": "Other text."},
+            {"doc_id": "other", "text": ARTICLE}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    first, duplicate, other = read(path)
+    assert isinstance(first, Document) and first.text == ARTICLE
+    assert isinstance(duplicate, DocumentError) and duplicate.doc_id == "same"
+    assert "duplicate doc_id" in duplicate.reason
+    assert isinstance(other, Document)
+
+
 # -- real data -----------------------------------------------------------------------------
 
 
