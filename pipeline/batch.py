@@ -46,6 +46,7 @@ WORK_FORMAT = 1
 KEPT_ERRORS = 20
 SCHEDULER_TIMEOUT = 10
 OUTPUT_SUFFIXES = (".jsonl", ".csv", ".parquet")
+CONTAINERS = (".jsonl", ".jsonl.gz", ".ndjson", ".json", ".csv", ".parquet")
 RUN_OUTPUTS = ("facts.jsonl", "facts.jsonl.work", "errors.jsonl", "fact_table.parquet",
                "fact_table.csv", "report.html", "summary.json")
 
@@ -305,7 +306,7 @@ def _extract_stage(
         with (
             _timed(summary.timings, "extract"),
             _make_engine(engine, workers, scheduler, job) as run,
-            _progress(quiet) as bar,
+            _progress(quiet, inputs) as bar,
         ):
             metas = _drive(chunks, run, job, done, bar, summary)
     except ConfigError:  # no usable engine: leave nothing behind unless there is work to keep
@@ -753,10 +754,42 @@ class _NoBar:
         return None
 
 
-def _progress(quiet: bool) -> Any:
-    """A tqdm bar on stderr (documents/s, facts so far) when a person is watching."""
+def _progress(quiet: bool, inputs: Sequence[str | Path] = ()) -> Any:
+    """A tqdm bar on stderr (documents/s, facts so far; a total and ETA when the inputs
+    tell their size cheaply) when a person is watching."""
     if quiet or not sys.stderr.isatty():
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(unit="doc", desc="extract", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(unit="doc", desc="extract", file=sys.stderr, dynamic_ncols=True,
+                total=count_documents(inputs))
+
+
+def count_documents(inputs: Sequence[str | Path]) -> int | None:
+    """How many documents the inputs hold, when that costs a scan of bytes, not parsing:
+    lines of JSON Lines, rows of Parquet metadata, articles of a folder; None otherwise."""
+    articles = (".txt", ".md", ".html", ".htm")
+    total = 0
+    for raw in inputs:
+        path = Path(raw)
+        name = path.name.lower()
+        if path.is_dir():
+            for file in path.rglob("*"):
+                if file.name.startswith(".") or not file.is_file():
+                    continue
+                if file.name.lower().endswith(articles):
+                    total += 1
+                elif file.name.lower().endswith(CONTAINERS):
+                    return None
+        elif name.endswith((".jsonl", ".ndjson")) and path.is_file():
+            with path.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        elif name.endswith(".parquet") and path.is_file():
+            import pyarrow.parquet as pq
+
+            total += pq.ParquetFile(path).metadata.num_rows
+        elif name.endswith(articles):
+            total += 1
+        else:
+            return None
+    return total

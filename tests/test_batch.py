@@ -14,6 +14,7 @@ from pipeline.documents import Document
 from pipeline.extract import process, split_text
 from pipeline.facts import Fact, read_facts
 
+ARTICLE_TEXT = "Acme Corp said net profit rose to EUR 5.2 mn in 2009."
 COMPANIES = ("Acme Corp", "Borealis Oyj", "Cobalt Mining Ltd", "Dunmore Holdings plc",
              "Elbe Logistik AG", "Fujiyama Electric Co")
 TEMPLATES = (
@@ -231,3 +232,16 @@ def test_batch_parquet_output_is_typed_and_joins_the_table(corpus: Path, tmp_pat
     ids = pq.read_table(tmp_path / "facts.parquet").column("fact_id").to_pylist()
     assert ids == [f.fact_id for f in facts]
     assert set(ids) == set(build_fact_table(facts)["fact_id"])
+
+
+def test_document_count_for_the_progress_bar(tmp_path: Path) -> None:
+    from pipeline.batch import count_documents
+
+    corpus = write_corpus(tmp_path / "news.jsonl", 7)
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in ("a.txt", "b.md", "c.html", ".hidden.txt", "notes.pdf"):
+        (folder / name).write_text(ARTICLE_TEXT, encoding="utf-8")
+    assert count_documents([corpus, folder]) == 10
+    (folder / "more.csv").write_text("text\nx\n", encoding="utf-8")
+    assert count_documents([folder]) is None  # rows of a CSV cost a parse to count
