@@ -150,8 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     dask_level = logging.DEBUG if args.verbose else logging.ERROR if quiet else logging.WARNING
-    for name in ("distributed", "dask"):
-        logging.getLogger(name).setLevel(dask_level)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_ClusterNoise(dask_level))
     try:
         return int(COMMANDS[args.command](args))
     except KeyboardInterrupt:
@@ -174,6 +174,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"newsfacts: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:  # an output that cannot be written: a message, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"newsfacts: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+class _ClusterNoise(logging.Filter):
+    """Dask sets its own loggers to INFO when imported; only records of `level` and above
+    from Dask (and the Tornado loop under it) reach the terminal."""
+
+    PREFIXES = ("distributed", "dask", "tornado", "bokeh")
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level or not record.name.startswith(self.PREFIXES)
 
 
 def _batch_options(args: argparse.Namespace) -> dict[str, Any]:

@@ -182,3 +182,14 @@ def test_too_many_workers_are_capped_with_a_warning(
     summary = extract_corpus([empty], tmp_path / "f.jsonl", workers=cores + 5, quiet=True)
     assert summary.workers == cores
     assert "cores" in caplog.text
+
+
+def test_an_output_that_cannot_be_written_is_a_message_not_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    facts = tmp_path / "facts.jsonl"
+    facts.write_text("", encoding="utf-8")
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    assert main(["aggregate", str(facts), "-o", str(blocker / "table.parquet")]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("newsfacts: ") and "Traceback" not in err

@@ -88,3 +88,18 @@ def test_an_unreachable_scheduler_is_a_usage_error_after_a_short_wait(
     assert code == EXIT_USAGE
     assert time.monotonic() - started < 30
     assert not (tmp_path / "facts.jsonl").exists()
+
+
+@pytest.mark.slow
+def test_quiet_silences_the_cluster_logging(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    corpus = write_corpus(tmp_path / "news.jsonl", 4)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "extract", str(corpus), "-o",
+         str(tmp_path / "facts.jsonl"), "--engine", "dask", "--workers", "1", "--quiet"],
+        capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()]  # the summary line only
+    assert "(dask, 1 workers)" in done.stderr and "distributed" not in done.stderr
