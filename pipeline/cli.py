@@ -155,8 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(COMMANDS[args.command](args))
     except KeyboardInterrupt:
+        resumable = (args.command in ("extract", "run") and str(args.output) != "-"
+                     and not getattr(args, "from_stdin", False))
         hint = (" finished chunks are kept: rerun the same command with --resume to continue"
-                if args.command in ("extract", "run") else "")
+                if resumable else "")
         print(f"newsfacts: interrupted;{hint}" if hint else "newsfacts: interrupted",
               file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -232,10 +234,14 @@ def _stdio(args: argparse.Namespace, output_name: str | None) -> Iterator[Path |
     output gives a temporary file whose content goes to standard output at the end."""
     spool = Path(tempfile.mkdtemp(prefix="newsfacts-"))
     try:
+        if args.resume and output_name:
+            raise InputError("-", "--resume cannot continue a run that wrote to standard "
+                             "output")
         if any(str(p) == "-" for p in args.inputs):
             if args.resume:
                 raise InputError("-", "--resume cannot continue a run that read standard "
                                  "input")
+            args.from_stdin = True
             stdin = spool / "stdin.jsonl"
             with stdin.open("wb") as handle:
                 shutil.copyfileobj(sys.stdin.buffer, handle)
@@ -269,6 +275,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .batch import run_corpus
     from .output_paths import refuse_overwriting_inputs
 
+    if str(args.output) == "-":
+        raise InputError("-", "`run` writes a directory; use `extract -o -` for facts on "
+                         "standard output")
     refuse_overwriting_inputs(args.inputs, [args.output])
     _check_inputs(args)
     with _stdio(args, None):

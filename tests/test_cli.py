@@ -122,6 +122,8 @@ def test_missing_input_and_wrong_columns_are_usage_errors_without_files(
           "--published-column", "date"], "no 'date' column"),
         (["aggregate", str(articles), "-o", str(tmp_path / "t.parquet")], "not a facts file"),
         (["run", str(articles), "-o", str(articles.with_suffix(".txt"))], "not a directory"),
+        (["run", str(articles), "-o", "-"], "writes a directory"),
+        (["extract", str(articles), "-o", "-", "--resume"], "--resume cannot"),
     ]
     articles.with_suffix(".txt").write_text("a file\n", encoding="utf-8")
     before = snapshot(tmp_path)
