@@ -11,6 +11,7 @@ The public API is the names in `__all__`; everything else is internal.
 - `load_pipeline(model=None)`: the spaCy pipeline whose `doc._.facts` holds the facts.
 - `extract_facts(documents, nlp=...)`: `Fact` records of documents (or plain strings).
 - `build_fact_table(facts, existing=None)`: the deduplicated table (FACTS.md section 3).
+- `facts_frame(facts)`: mention-level facts as a typed DataFrame; `fact_id` joins the table.
 - `evaluate(gold, facts)` with `read_gold(path)`: scoring against gold (section 4).
 - `read_documents(paths)`: `Document` or `DocumentError` from every supported container.
 - `find_quantities(text)`: the money, percent, count and rate values of a text ("$58 a barrel"
@@ -19,16 +20,39 @@ The public API is the names in `__all__`; everything else is internal.
 
 from __future__ import annotations
 
+import importlib
 import logging
+from typing import TYPE_CHECKING, Any
 
-from .documents import Document, DocumentError, read_documents
-from .evaluate import evaluate, read_gold
-from .extract import extract_facts, load_pipeline
-from .fact_table import build_fact_table
-from .facts import Fact
-from .quantities import find_quantities
+if TYPE_CHECKING:
+    from .documents import Document, DocumentError, read_documents
+    from .evaluate import evaluate, read_gold
+    from .extract import extract_facts, load_pipeline
+    from .fact_table import build_fact_table, facts_frame
+    from .facts import Fact
+    from .quantities import find_quantities
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+# Imported on first use, so `newsfacts --help` and `import pipeline.facts` do not pay for
+# spaCy and pandas.
+_HOMES = {
+    "Document": "documents", "DocumentError": "documents", "read_documents": "documents",
+    "evaluate": "evaluate", "read_gold": "evaluate",
+    "extract_facts": "extract", "load_pipeline": "extract",
+    "build_fact_table": "fact_table", "facts_frame": "fact_table",
+    "Fact": "facts", "find_quantities": "quantities",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Document",
@@ -37,6 +61,7 @@ __all__ = [
     "build_fact_table",
     "evaluate",
     "extract_facts",
+    "facts_frame",
     "find_quantities",
     "load_pipeline",
     "read_documents",

@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .documents import Document, DocumentError, read_documents
-from .errors import ConfigError
-from .facts import FACT_FIELDS, read_facts
+from .documents import Columns, Document, DocumentError, read_documents
+from .errors import ConfigError, InputError
+from .facts import FACT_COLUMNS, read_facts
+from .output_paths import refuse_overwriting_inputs
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -43,7 +44,11 @@ CHUNK_DOCS = 32
 CHUNK_CHARS = 1_000_000
 WORK_FORMAT = 1
 KEPT_ERRORS = 20
+SCHEDULER_TIMEOUT = 10
 OUTPUT_SUFFIXES = (".jsonl", ".csv", ".parquet")
+CONTAINERS = (".jsonl", ".jsonl.gz", ".ndjson", ".json", ".csv", ".parquet")
+RUN_OUTPUTS = ("facts.jsonl", "facts.jsonl.work", "errors.jsonl", "fact_table.parquet",
+               "fact_table.csv", "report.html", "summary.json")
 
 Item = Document | DocumentError
 
@@ -59,6 +64,7 @@ class BatchSummary:
     workers: int = 1
     engine: str = "local"
     resumed_chunks: int = 0
+    redone_here: int = 0
     gold_documents: int = 0
     table_rows: int | None = None
     conflicts: int | None = None
@@ -67,6 +73,9 @@ class BatchSummary:
     errors_path: Path | None = None
     output: Path | None = None
     evaluation: dict[str, Any] | None = None
+    inputs: list[str] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, str | None] = field(default_factory=dict)
 
     def describe(self) -> str:
         text = (f"{self.documents} documents, {self.failed} failed, {self.facts} facts "
@@ -75,6 +84,8 @@ class BatchSummary:
             text += f"; {self.table_rows} table rows, {self.conflicts or 0} conflicts"
         if self.resumed_chunks:
             text += f"; resumed: {self.resumed_chunks} chunks reused"
+        if self.redone_here:
+            text += f"; {self.redone_here} chunks failed in a worker and were redone here"
         if self.output is not None:
             text += f" -> {self.output}"
         if self.failed and self.errors_path is not None:
@@ -92,9 +103,13 @@ class BatchSummary:
             "workers": self.workers,
             "engine": self.engine,
             "resumed_chunks": self.resumed_chunks,
+            "redone_here": self.redone_here,
             "seconds": round(self.seconds, 3),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "evaluation": self.evaluation,
+            "inputs": self.inputs,
+            "settings": self.settings,
+            "versions": self.versions,
         }
 
 
@@ -121,6 +136,8 @@ def extract_corpus(
     settings: Settings | None = None,
     chunk_docs: int = CHUNK_DOCS,
     text_column: str = "text",
+    id_column: str | None = None,
+    published_column: str | None = None,
 ) -> BatchSummary:
     """Facts of every document of `inputs` into `output` (.jsonl, .csv or .parquet).
 
@@ -128,10 +145,11 @@ def extract_corpus(
     """
     output = Path(output)
     errors_path = output.with_name(output.stem + ".errors.jsonl")
+    refuse_overwriting_inputs(inputs, [output, errors_path, _workdir(output)])
     summary = _extract_stage(
         inputs, output, errors_path, workers=workers, engine=engine, scheduler=scheduler,
         resume=resume, quiet=quiet, model=model, settings=settings, chunk_docs=chunk_docs,
-        text_column=text_column,
+        columns=Columns(text_column, id_column, published_column),
     )
     shutil.rmtree(_workdir(output), ignore_errors=True)
     return summary
@@ -150,6 +168,8 @@ def run_corpus(
     settings: Settings | None = None,
     chunk_docs: int = CHUNK_DOCS,
     text_column: str = "text",
+    id_column: str | None = None,
+    published_column: str | None = None,
 ) -> BatchSummary:
     """Extract, aggregate and report into `outdir`.
 
@@ -164,14 +184,24 @@ def run_corpus(
         raise ConfigError(f"`run` needs the fact table and report modules: {exc}") from exc
 
     outdir = Path(outdir)
+    refuse_overwriting_inputs(inputs, [outdir, *(outdir / name for name in RUN_OUTPUTS)])
+    if outdir.exists() and not outdir.is_dir():
+        raise InputError(str(outdir), "exists and is not a directory: `run -o` names the "
+                         "folder that receives facts, table, report and summary")
+    created = not outdir.exists()
     outdir.mkdir(parents=True, exist_ok=True)
     facts_path, errors_path = outdir / "facts.jsonl", outdir / "errors.jsonl"
     started = time.perf_counter()
-    summary = _extract_stage(
-        inputs, facts_path, errors_path, workers=workers, engine=engine, scheduler=scheduler,
-        resume=resume, quiet=quiet, model=model, settings=settings, chunk_docs=chunk_docs,
-        text_column=text_column,
-    )
+    try:
+        summary = _extract_stage(
+            inputs, facts_path, errors_path, workers=workers, engine=engine,
+            scheduler=scheduler, resume=resume, quiet=quiet, model=model, settings=settings,
+            chunk_docs=chunk_docs, columns=Columns(text_column, id_column, published_column),
+        )
+    except ConfigError:
+        if created and not any(outdir.iterdir()):
+            outdir.rmdir()
+        raise
     summary.output = outdir
     timings = summary.timings
 
@@ -190,7 +220,9 @@ def run_corpus(
 
     with _timed(timings, "report"):
         documents = [
-            d for d in read_documents(inputs, text_column=text_column) if isinstance(d, Document)
+            d for d in read_documents(inputs, text_column=text_column, id_column=id_column,
+                                      published_column=published_column)
+            if isinstance(d, Document)
         ]
         errors = list(_read_errors(errors_path))
         summary.seconds = time.perf_counter() - started
@@ -233,7 +265,7 @@ def _extract_stage(
     model: str | None,
     settings: Settings | None,
     chunk_docs: int,
-    text_column: str = "text",
+    columns: Columns,
 ) -> BatchSummary:
     if output.suffix.lower() not in OUTPUT_SUFFIXES:
         raise ValueError(f"unknown output format {output.suffix!r}: use .jsonl, .csv or .parquet")
@@ -242,23 +274,45 @@ def _extract_stage(
     settings = settings or Settings()
     if model is not None:
         settings = settings.model_copy(update={"models": (str(model),)})
-    workers = max(1, workers or os.cpu_count() or 1)
+    cores = os.cpu_count() or 1
+    if workers is not None and workers > cores and not scheduler:
+        log.warning("--workers %d is more than the %d cores here; using %d", workers, cores,
+                    cores)
+        workers = cores
+    workers = max(1, workers or cores)
     started = time.perf_counter()
     summary = BatchSummary(workers=workers, engine=engine, output=output, errors_path=errors_path)
+    summary.inputs = [str(Path(p).resolve()) for p in inputs]
+    summary.settings = {
+        "workers": workers, "engine": engine, "scheduler": scheduler, "resume": resume,
+        "models": list(settings.models), "batch_size": settings.batch_size,
+        "max_chunk_chars": settings.max_chunk_chars, "chunk_docs": chunk_docs,
+        "text_column": columns.text, "id_column": columns.id,
+        "published_column": columns.published,
+    }
+    summary.versions = _versions(settings)
 
-    workdir = _workdir(output)
+    workdir = _workdir(output).resolve()  # absolute: workers may run in another folder
     job = _Job(str(workdir), model, settings.batch_size, settings.max_chunk_chars)
-    done = _prepare_workdir(workdir, _fingerprint(inputs, job, chunk_docs), resume=resume)
+    fingerprint = {**_fingerprint(inputs, job, chunk_docs), "columns": list(
+        (columns.text, columns.id, columns.published))}
+    done = _prepare_workdir(workdir, fingerprint, resume=resume)
     summary.resumed_chunks = len(done)
 
-    documents = read_documents(inputs, text_column=text_column)
+    documents = read_documents(inputs, text_column=columns.text, id_column=columns.id,
+                               published_column=columns.published)
     chunks = _chunks(documents, max_docs=chunk_docs, max_chars=CHUNK_CHARS)
-    with (
-        _timed(summary.timings, "extract"),
-        _make_engine(engine, workers, scheduler, job) as run,
-        _progress(quiet) as bar,
-    ):
-        metas = _drive(chunks, run, job, done, bar)
+    try:
+        with (
+            _timed(summary.timings, "extract"),
+            _make_engine(engine, workers, scheduler, job) as run,
+            _progress(quiet, inputs) as bar,
+        ):
+            metas = _drive(chunks, run, job, done, bar, summary)
+    except ConfigError:  # no usable engine: leave nothing behind unless there is work to keep
+        if not done:
+            shutil.rmtree(workdir, ignore_errors=True)
+        raise
     with _timed(summary.timings, "write_facts"):
         _concat_facts(workdir, len(metas), output)
         _concat_lines([_part(workdir, i, "errors.jsonl") for i in range(len(metas))], errors_path)
@@ -402,20 +456,18 @@ def _concat_facts(workdir: Path, count: int, output: Path) -> None:
     tmp = output.with_name(output.name + ".tmp")
     if suffix == ".csv":
         with tmp.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=FACT_FIELDS)
+            writer = csv.DictWriter(handle, fieldnames=FACT_COLUMNS)
             writer.writeheader()
             for part in parts:
                 writer.writerows(_json_lines(part))
     else:
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        from .facts import arrow_schema
+        from .facts import arrow_schema, arrow_table
 
-        schema = arrow_schema()
-        with pq.ParquetWriter(tmp, schema) as writer:
+        with pq.ParquetWriter(tmp, arrow_schema()) as writer:
             for part in parts:
-                writer.write_table(pa.Table.from_pylist(list(_json_lines(part)), schema=schema))
+                writer.write_table(arrow_table(_json_lines(part)))
     tmp.replace(output)
 
 
@@ -449,8 +501,12 @@ class _Engine(Protocol):
 
 
 def _drive(chunks: Iterator[list[Item]], engine: _Engine, job: _Job,
-           done: dict[int, dict[str, int]], bar: Any) -> list[dict[str, int]]:
-    """Submit unfinished chunks with a bounded number in flight; metas in chunk order."""
+           done: dict[int, dict[str, int]], bar: Any, summary: BatchSummary
+           ) -> list[dict[str, int]]:
+    """Submit unfinished chunks with a bounded number in flight; metas in chunk order.
+
+    A chunk whose worker failed is redone in this process and counted in
+    `summary.redone_here`, so a cluster that does no work cannot pass unnoticed."""
     metas: dict[int, dict[str, int]] = {}
     in_flight: dict[Any, tuple[int, list[Item]]] = {}
 
@@ -463,6 +519,7 @@ def _drive(chunks: Iterator[list[Item]], engine: _Engine, job: _Job,
                 log.warning("chunk %d failed in a worker (%s); processing it here", index, exc)
                 engine.recover(exc)
                 meta = process_chunk(index, items, job)
+                summary.redone_here += 1
             metas[index] = meta
             bar.update(meta["documents"])
             bar.set_postfix(facts=sum(m["facts"] for m in metas.values()), refresh=False)
@@ -548,6 +605,14 @@ class _PoolEngine:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _sees_token(path: str, token: str) -> bool:
+    """Run on each Dask worker: whether it reads what the client wrote at `path`."""
+    try:
+        return Path(path).read_text(encoding="utf-8") == token
+    except OSError:
+        return False
+
+
 def _dask_plugin(model: str | None) -> Any:
     from distributed.diagnostics.plugin import WorkerPlugin
 
@@ -575,7 +640,16 @@ class _DaskEngine:
         self.job = job
         self.cluster: Any = None
         if address:
-            self.client = Client(address)
+            try:
+                self.client = Client(address, timeout=SCHEDULER_TIMEOUT)
+            except (OSError, TimeoutError) as exc:
+                raise ConfigError(f"cannot reach the dask scheduler at {address} within "
+                                  f"{SCHEDULER_TIMEOUT} s ({exc})") from exc
+            try:
+                self._check_workers_see(Path(job.workdir))
+            except ConfigError:
+                self.client.close()
+                raise
         else:
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                         dashboard_address=None)
@@ -583,6 +657,25 @@ class _DaskEngine:
         self.slots = 2 * max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
         self.client.register_plugin(_dask_plugin(job.model))
         self.run_id = hashlib.sha1(f"{job.workdir}{time.time()}".encode()).hexdigest()[:8]
+
+    def _check_workers_see(self, workdir: Path) -> None:
+        """Every worker must read a file this process wrote into the work folder, or its
+        tasks would all fail and the run would quietly fall back to this process."""
+        if not self.client.scheduler_info().get("workers"):
+            raise ConfigError(f"the dask scheduler at {self.client.scheduler.address} has no "
+                              "workers")
+        token = os.urandom(8).hex()
+        probe = workdir / "probe.txt"
+        _write_atomic(probe, token)
+        try:
+            seen = self.client.run(_sees_token, str(probe), token)
+        finally:
+            probe.unlink(missing_ok=True)
+        blind = sorted(worker for worker, ok in seen.items() if not ok)
+        if blind:
+            raise ConfigError(
+                f"dask workers {', '.join(blind)} cannot reach the output folder "
+                f"{workdir.parent}: put it on a file system the workers share (same path)")
 
     def submit(self, index: int, items: list[Item]) -> Any:
         return self.client.submit(process_chunk, index, items, self.job, pure=False,
@@ -622,6 +715,21 @@ def _make_engine(engine: str, workers: int, scheduler: str | None, job: _Job
 # -- small helpers -----------------------------------------------------------------------------
 
 
+def _versions(settings: Settings) -> dict[str, str | None]:
+    """newsfacts, spaCy and the model a run uses, without loading the model here."""
+    from .extract import model_version, package_version
+
+    try:
+        import spacy
+
+        spacy_version: str | None = spacy.__version__
+    except ImportError:
+        spacy_version = None
+    name, version = model_version(settings)
+    return {"newsfacts": package_version(), "spacy": spacy_version, "model": name,
+            "model_version": version}
+
+
 @contextlib.contextmanager
 def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
     """Add the time spent in the block to `timings[name]`."""
@@ -646,10 +754,42 @@ class _NoBar:
         return None
 
 
-def _progress(quiet: bool) -> Any:
-    """A tqdm bar on stderr (documents/s, facts so far) when a person is watching."""
+def _progress(quiet: bool, inputs: Sequence[str | Path] = ()) -> Any:
+    """A tqdm bar on stderr (documents/s, facts so far; a total and ETA when the inputs
+    tell their size cheaply) when a person is watching."""
     if quiet or not sys.stderr.isatty():
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(unit="doc", desc="extract", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(unit="doc", desc="extract", file=sys.stderr, dynamic_ncols=True,
+                total=count_documents(inputs))
+
+
+def count_documents(inputs: Sequence[str | Path]) -> int | None:
+    """How many documents the inputs hold, when that costs a scan of bytes, not parsing:
+    lines of JSON Lines, rows of Parquet metadata, articles of a folder; None otherwise."""
+    articles = (".txt", ".md", ".html", ".htm")
+    total = 0
+    for raw in inputs:
+        path = Path(raw)
+        name = path.name.lower()
+        if path.is_dir():
+            for file in path.rglob("*"):
+                if file.name.startswith(".") or not file.is_file():
+                    continue
+                if file.name.lower().endswith(articles):
+                    total += 1
+                elif file.name.lower().endswith(CONTAINERS):
+                    return None
+        elif name.endswith((".jsonl", ".ndjson")) and path.is_file():
+            with path.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        elif name.endswith(".parquet") and path.is_file():
+            import pyarrow.parquet as pq
+
+            total += pq.ParquetFile(path).metadata.num_rows
+        elif name.endswith(articles):
+            total += 1
+        else:
+            return None
+    return total

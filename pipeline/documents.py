@@ -9,6 +9,7 @@ normalized further, so fact spans index into it.
 from __future__ import annotations
 
 import codecs
+import csv
 import gzip
 import io
 import json
@@ -40,6 +41,25 @@ class Document:
     url: str | None = None
     gold: tuple[Mapping[str, Any], ...] | None = field(default=None, compare=False)
 
+    def __post_init__(self) -> None:
+        """`published` may be given as an ISO string; a wrong type fails here, not later
+        inside a batch."""
+        if not isinstance(self.doc_id, str):
+            raise TypeError(f"Document doc_id must be str, not {type(self.doc_id).__name__}")
+        if not isinstance(self.text, str):
+            raise TypeError(f"Document {self.doc_id}: text must be str, "
+                            f"not {type(self.text).__name__}")
+        published = self.published
+        if published is None or (type(published) is date):
+            return
+        if not isinstance(published, str | date):
+            raise TypeError(f"Document {self.doc_id}: published must be a date, an ISO date "
+                            f"string or None, not {type(published).__name__}")
+        try:
+            object.__setattr__(self, "published", parse_published(published))
+        except ValueError as exc:
+            raise ValueError(f"Document {self.doc_id}: {exc}") from None
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentError:
@@ -54,7 +74,7 @@ class DocumentError:
 
 
 Item = Document | DocumentError
-Reader = Callable[[Path, str, str], Iterator[Item]]
+Reader = Callable[[Path, str, "Columns"], Iterator[Item]]
 
 # -- dates -------------------------------------------------------------------------------
 
@@ -110,17 +130,72 @@ def parse_date(span: str) -> date | None:
     return parsed.date() if parsed is not None else None
 
 
+_TIME = (r"(?:(?:[ ,]+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?"
+         r"\s*(?:Z|[A-Z]{2,5}|(?:GMT|UTC)?[+-]\d{2}:?\d{2})?)?")
+_ISO_DATE = re.compile(rf"(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}}){_TIME}")
+_YEAR_FIRST = re.compile(r"(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})")
+_NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})")
+_WRITTEN = re.compile(
+    r"(?:[A-Za-z]{3,9}\.?,?\s+)??"  # an optional weekday
+    r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<m1>[A-Za-z]{3,9})\.?,?\s+(?P<y1>\d{4})"
+    r"|(?P<m2>[A-Za-z]{3,9})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(?P<y2>\d{4}))"
+    + _TIME
+)
+
+
 def parse_published(value: Any) -> date | None:
-    """A metadata value (date, ISO string, or a written date) to a date; anything else is None."""
+    """A metadata `published` value as a date; None when missing; ValueError otherwise.
+
+    Only an absolute, unambiguous calendar date counts: a date object, ISO `2024-01-25`
+    (with an optional time), `2024/01/25`, a written date with a month name ("25 Jan
+    2024", "January 25, 2024", "Thu, 25 Jan 2024 10:00:00 GMT"), or a day-month-year in
+    digits only when one reading is possible ("25.1.2024", not "8.2.2024"). Relative
+    words ("yesterday") and impossible dates ("2024-13-45") are rejected, never resolved
+    against the clock or guessed, so a run gives the same result on any day.
+    """
     if _is_null(value) or value == "":
         return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and len(value) <= 60:
-        return parse_date(value)
-    return None
+    if not isinstance(value, str):
+        raise ValueError(f"published {value!r} is not a date")
+    found = _absolute_date(value.strip())
+    if found is None:
+        raise ValueError(f"published {value!r} is not an absolute, unambiguous date "
+                         "(write it as YYYY-MM-DD)")
+    return found
+
+
+def _absolute_date(text: str) -> date | None:
+    from .periods import month_number
+
+    candidates: set[date] = set()
+    if match := (_ISO_DATE.fullmatch(text) or _YEAR_FIRST.fullmatch(text)):
+        candidates.add(_ymd(match["y"], match["m"], match["d"]) or _INVALID)
+    elif match := _NUMERIC.fullmatch(text):
+        for day, month in ((match["a"], match["b"]), (match["b"], match["a"])):
+            if (found := _ymd(match["y"], month, day)) is not None:
+                candidates.add(found)
+    elif match := _WRITTEN.fullmatch(text):
+        month = month_number(match["m1"] or match["m2"])
+        if month is not None:
+            found = _ymd(match["y1"] or match["y2"], str(month), match["d1"] or match["d2"])
+            candidates.add(found or _INVALID)
+    if len(candidates) != 1 or _INVALID in candidates:
+        return None
+    return candidates.pop()
+
+
+_INVALID = date.min
+
+
+def _ymd(year: str, month: str, day: str) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def infer_published(text: str) -> date | None:
@@ -162,10 +237,22 @@ def _is_weekday_of(word: str, day: date) -> bool:
 # -- mappings (JSON Lines, CSV and Parquet rows) -------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Which field of a JSON object or table row holds the text, the id and the date."""
+
+    text: str = "text"
+    id: str | None = None
+    published: str | None = None
+
+
 def document_from_mapping(
-    row: Mapping[str, Any], *, default_id: str, text_column: str = "text"
+    row: Mapping[str, Any], *, default_id: str, text_column: str = "text",
+    columns: Columns | None = None,
 ) -> Document:
     """Build a Document from a JSON object or table row; raises ValueError when unusable."""
+    columns = columns or Columns(text=text_column)
+    text_column = columns.text
     text = row.get(text_column)
     if _is_null(text):
         raise ValueError(f"no {text_column!r} value")
@@ -175,9 +262,10 @@ def document_from_mapping(
         raise ValueError(f"empty {text_column!r}")
     gold = row.get("facts")
     return Document(
-        doc_id=_row_id(row, default_id),
+        doc_id=_row_id(row, default_id, columns),
         text=text,
-        published=parse_published(row.get("published")) or infer_published(text),
+        published=(parse_published(row.get(columns.published or "published"))
+                   or infer_published(text)),
         title=_optional_str(row.get("title")),
         source=_optional_str(row.get("source")),
         url=_optional_str(row.get("url")),
@@ -199,11 +287,35 @@ def _is_null(value: Any) -> bool:
     return value is None or (isinstance(value, float | date) and value != value)
 
 
-def _row_id(row: Mapping[str, Any], default_id: str) -> str:
+def _row_id(row: Mapping[str, Any], default_id: str, columns: Columns | None = None) -> str:
+    if columns is not None and columns.id is not None:
+        return _optional_str(row.get(columns.id)) or default_id
     return _optional_str(row.get("doc_id")) or _optional_str(row.get("id")) or default_id
 
 
-def _read_jsonl(path: Path, name: str, text_column: str) -> Iterator[Item]:
+def _read_json(path: Path, name: str, columns: Columns) -> Iterator[Item]:
+    """A .json file holding a list of article objects (or one object)."""
+    try:
+        data = json.loads(_read_text(path))
+    except (OSError, ValueError) as exc:
+        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else None
+        yield DocumentError(name, f"not valid JSON ({detail})" if detail else _reason(exc),
+                            str(path))
+        return
+    rows = data if isinstance(data, list) else [data]
+    for number, row in enumerate(rows, 1):
+        default_id = f"{path.name}:{number}"
+        if not isinstance(row, dict):
+            yield DocumentError(default_id, f"item {number}: not a JSON object", str(path))
+            continue
+        try:
+            yield document_from_mapping(row, default_id=default_id, columns=columns)
+        except ValueError as exc:
+            yield DocumentError(_row_id(row, default_id, columns), f"item {number}: {exc}",
+                                str(path))
+
+
+def _read_jsonl(path: Path, name: str, columns: Columns) -> Iterator[Item]:
     """One document a line; a broken line is reported with its number and the file goes on."""
     opener: Callable[..., Any] = gzip.open if path.name.lower().endswith(".gz") else open
     try:
@@ -211,12 +323,12 @@ def _read_jsonl(path: Path, name: str, text_column: str) -> Iterator[Item]:
             for number, raw in enumerate(handle, 1):
                 if not raw.strip():
                     continue
-                yield _jsonl_line(raw, number, path, text_column)
+                yield _jsonl_line(raw, number, path, columns)
     except (OSError, EOFError, zlib.error) as exc:
         yield DocumentError(name, f"cannot read file: {_os_reason(exc)}", str(path))
 
 
-def _jsonl_line(raw: bytes, number: int, path: Path, text_column: str) -> Item:
+def _jsonl_line(raw: bytes, number: int, path: Path, columns: Columns) -> Item:
     default_id = f"{path.name}:{number}"
     try:
         row = json.loads(_decode(raw)[0])
@@ -226,16 +338,28 @@ def _jsonl_line(raw: bytes, number: int, path: Path, text_column: str) -> Item:
     if not isinstance(row, dict):
         return DocumentError(default_id, f"line {number}: not a JSON object", str(path))
     try:
-        return document_from_mapping(row, default_id=default_id, text_column=text_column)
+        return document_from_mapping(row, default_id=default_id, columns=columns)
     except ValueError as exc:
-        return DocumentError(_row_id(row, default_id), f"line {number}: {exc}", str(path))
+        return DocumentError(_row_id(row, default_id, columns), f"line {number}: {exc}",
+                             str(path))
 
 
 def _read_csv(path: Path) -> Any:
     import pandas as pd
 
     text, _ = _decode(path.read_bytes())
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                       sep=sniff_delimiter(text))
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV text (comma, semicolon, tab or bar), from its first lines;
+    a comma when the sample does not tell."""
+    sample = "\n".join(text[:65536].splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
 
 
 def _read_parquet(path: Path) -> Any:
@@ -244,7 +368,7 @@ def _read_parquet(path: Path) -> Any:
     return pd.read_parquet(path)
 
 
-def _read_table(path: Path, name: str, text_column: str) -> Iterator[Item]:
+def _read_table(path: Path, name: str, columns: Columns) -> Iterator[Item]:
     """CSV or Parquet: a row per document; a bad row is reported and the table goes on."""
     load = _read_parquet if path.name.lower().endswith(".parquet") else _read_csv
     try:
@@ -252,16 +376,27 @@ def _read_table(path: Path, name: str, text_column: str) -> Iterator[Item]:
     except (OSError, ValueError) as exc:
         yield DocumentError(name, _reason(exc), str(path))
         return
-    if text_column not in frame.columns:
-        columns = ", ".join(map(str, frame.columns)) or "none"
-        yield DocumentError(name, f"no {text_column!r} column (columns: {columns})", str(path))
+    if (problem := _missing_columns(frame.columns, columns)) is not None:
+        yield DocumentError(name, problem, str(path))
         return
     for number, row in enumerate(frame.to_dict("records"), 1):
         default_id = f"{path.name}:{number}"
         try:
-            yield document_from_mapping(row, default_id=default_id, text_column=text_column)
+            yield document_from_mapping(row, default_id=default_id, columns=columns)
         except ValueError as exc:
-            yield DocumentError(_row_id(row, default_id), f"row {number}: {exc}", str(path))
+            yield DocumentError(_row_id(row, default_id, columns), f"row {number}: {exc}",
+                                str(path))
+
+
+def _missing_columns(present: Iterable[Any], columns: Columns) -> str | None:
+    """Why a table cannot be read with these column names, or None."""
+    names = [str(c) for c in present]
+    wanted = [columns.text, *(c for c in (columns.id, columns.published) if c is not None)]
+    missing = [c for c in wanted if c not in names]
+    if not missing:
+        return None
+    listed = ", ".join(repr(m) for m in missing)
+    return f"no {listed} column (columns: {', '.join(names) or 'none'})"
 
 
 # -- text files ----------------------------------------------------------------------------
@@ -339,23 +474,32 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 
 def _known(fields: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: fields[key] for key in _METADATA_KEYS if fields.get(key) not in (None, "")}
+    """The metadata newsfacts uses; Jekyll's and Hugo's `date:` stands for `published:`."""
+    known = {key: fields[key] for key in _METADATA_KEYS if fields.get(key) not in (None, "")}
+    if "published" not in known and fields.get("date") not in (None, ""):
+        known["published"] = fields["date"]
+    return known
 
 
 def _document(doc_id: str, text: str, path: Path, meta: Mapping[str, Any]) -> Item:
+    doc_id = _optional_str(meta.get("doc_id")) or doc_id
     if not text.strip():
         return DocumentError(doc_id, "no text after the front matter or markup", str(path))
+    try:
+        published = parse_published(meta.get("published"))
+    except ValueError as exc:
+        return DocumentError(doc_id, str(exc), str(path))
     return Document(
-        doc_id=_optional_str(meta.get("doc_id")) or doc_id,
+        doc_id=doc_id,
         text=text,
-        published=parse_published(meta.get("published")) or infer_published(text),
+        published=published or infer_published(text),
         title=_optional_str(meta.get("title")),
         source=_optional_str(meta.get("source")),
         url=_optional_str(meta.get("url")),
     )
 
 
-def _read_plain(path: Path, doc_id: str, text_column: str) -> Iterator[Item]:
+def _read_plain(path: Path, doc_id: str, columns: Columns) -> Iterator[Item]:
     """A .txt or .md article, with optional front matter."""
     try:
         text = _read_text(path)
@@ -366,7 +510,7 @@ def _read_plain(path: Path, doc_id: str, text_column: str) -> Iterator[Item]:
     yield _document(doc_id, body, path, meta)
 
 
-def _read_html(path: Path, doc_id: str, text_column: str) -> Iterator[Item]:
+def _read_html(path: Path, doc_id: str, columns: Columns) -> Iterator[Item]:
     """An .html page reduced to its visible text."""
     try:
         markup = _read_text(path)
@@ -496,6 +640,8 @@ def reduce_html(markup: str) -> tuple[str, dict[str, str]]:
 _READERS: tuple[tuple[str, Reader], ...] = (
     (".jsonl.gz", _read_jsonl),
     (".jsonl", _read_jsonl),
+    (".ndjson", _read_jsonl),
+    (".json", _read_json),
     (".csv", _read_table),
     (".parquet", _read_table),
     (".txt", _read_plain),
@@ -523,17 +669,17 @@ def _os_reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _guarded(reader: Reader, path: Path, doc_id: str, text_column: str) -> Iterator[Item]:
+def _guarded(reader: Reader, path: Path, doc_id: str, columns: Columns) -> Iterator[Item]:
     """Run one reader; an unexpected failure costs the rest of that file, never the batch."""
     try:
-        yield from reader(path, doc_id, text_column)
+        yield from reader(path, doc_id, columns)
     except Exception as exc:
         log.debug("reader failed on %s", path, exc_info=True)
         reason = f"unreadable ({type(exc).__name__}: {exc})"
         yield DocumentError(doc_id, reason, str(path))
 
 
-def _folder(root: Path, text_column: str) -> Iterator[Item]:
+def _folder(root: Path, columns: Columns) -> Iterator[Item]:
     """Supported files under `root`, recursively, sorted by relative path; hidden ones skipped."""
     entries: list[tuple[str, Path, OSError | None]] = []
 
@@ -554,26 +700,91 @@ def _folder(root: Path, text_column: str) -> Iterator[Item]:
             continue
         reader = _reader(path)
         assert reader is not None
-        yield from _guarded(reader, path, relative, text_column)
+        yield from _guarded(reader, path, relative, columns)
 
 
 def read_documents(
-    inputs: Iterable[str | Path], *, text_column: str = "text"
+    inputs: Iterable[str | Path], *, text_column: str = "text", id_column: str | None = None,
+    published_column: str | None = None,
 ) -> Iterator[Document | DocumentError]:
     """Every document of every input, in input order; bad input is yielded as DocumentError.
 
-    An input is a JSON Lines file (`.jsonl`, `.jsonl.gz`), a CSV or Parquet table, a `.txt`,
-    `.md` or `.html` article, or a folder of any of these (read recursively, sorted; other
-    files in a folder are skipped). `text_column` names the text field of JSON Lines and
-    table rows. A missing `published` is inferred from a dateline at the top of the text.
+    An input is a JSON Lines file (`.jsonl`, `.ndjson`, `.jsonl.gz`), a `.json` list of
+    article objects, a CSV (delimiter sniffed) or Parquet table, a `.txt`, `.md` or `.html`
+    article, or a folder of any of these (read recursively, sorted; other files in a
+    folder are skipped). `text_column`, `id_column` and `published_column` name the fields
+    of JSON objects and table rows (defaults: text; doc_id then id; published). A missing
+    `published` is inferred from a dateline at the top of the text. A `doc_id` seen before
+    is reported, not read again: two documents under one id would mix their facts.
 
     >>> [d.doc_id for d in read_documents(["corpus/"])]  # doctest: +SKIP
     ['000_36be18c189ecb8d2', ...]
     """
+    columns = Columns(text=text_column, id=id_column, published=published_column)
+    seen: set[str] = set()
+    for item in _read_all(inputs, columns):
+        if isinstance(item, Document):
+            if item.doc_id in seen:
+                yield DocumentError(item.doc_id, "duplicate doc_id: an earlier document has "
+                                    "this id, so this one is not read")
+                continue
+            seen.add(item.doc_id)
+        yield item
+
+
+def check_inputs(inputs: Iterable[str | Path], *, text_column: str = "text",
+                 id_column: str | None = None, published_column: str | None = None) -> None:
+    """Raise `InputError` for a usage mistake seen without reading the documents: an input
+    that does not exist or has an unsupported format, or a table or JSON Lines file
+    (given directly) that lacks a named column, judged by its header or first record."""
+    from .errors import InputError
+
+    columns = Columns(text=text_column, id=id_column, published=published_column)
+    for raw in inputs:
+        path = Path(raw)
+        if str(raw) == "-" or path.is_dir():
+            continue
+        if not path.exists():
+            raise InputError(str(raw), "input does not exist")
+        if _reader(path) is None:
+            expected = ", ".join(SUPPORTED_SUFFIXES)
+            raise InputError(str(raw), f"unsupported input format {path.suffix or path.name!r}"
+                             f" (expected {expected})")
+        names = _first_names(path)
+        if names is not None and (problem := _missing_columns(names, columns)) is not None:
+            raise InputError(str(raw), problem)
+
+
+def _first_names(path: Path) -> list[str] | None:
+    """The column names of a table's header, or the keys of a JSON Lines file's first
+    object; None when they cannot be had cheaply (the readers then report per document)."""
+    name = path.name.lower()
+    try:
+        if name.endswith(".parquet"):
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(path).names)
+        if name.endswith(".csv"):
+            with path.open("rb") as handle:
+                head = _decode(handle.read(65536))[0]
+            first = head.splitlines()[0] if head.strip() else ""
+            return next(csv.reader([first], delimiter=sniff_delimiter(head)), [])
+        if name.endswith((".jsonl", ".ndjson")):
+            with path.open("rb") as handle:
+                for raw in handle:
+                    if raw.strip():
+                        row = json.loads(raw)
+                        return list(row) if isinstance(row, dict) else None
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _read_all(inputs: Iterable[str | Path], columns: Columns) -> Iterator[Item]:
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            yield from _folder(path, text_column)
+            yield from _folder(path, columns)
         elif not path.exists():
             yield DocumentError(path.as_posix(), "input does not exist", str(path))
         elif (reader := _reader(path)) is None:
@@ -581,4 +792,4 @@ def read_documents(
             reason = f"unsupported input format {path.suffix or path.name!r} (expected {expected})"
             yield DocumentError(path.as_posix(), reason, str(path))
         else:
-            yield from _guarded(reader, path, path.as_posix(), text_column)
+            yield from _guarded(reader, path, path.as_posix(), columns)

@@ -212,7 +212,7 @@ def _run_batch(
             yield _run_one(document, nlp, limit)
         return
     for document, facts in zip(documents, found, strict=True):
-        yield DocumentResult(document.doc_id, facts, document=document)
+        yield DocumentResult(document.doc_id, _provenance(facts, document), document=document)
 
 
 def _run_one(document: Document, nlp: Language, limit: int) -> DocumentResult:
@@ -224,7 +224,50 @@ def _run_one(document: Document, nlp: Language, limit: int) -> DocumentResult:
     except Exception as exc:
         reason = f"extraction failed: {type(exc).__name__}: {exc}"
         return DocumentResult(document.doc_id, error=DocumentError(document.doc_id, reason))
-    return DocumentResult(document.doc_id, facts, document=document)
+    return DocumentResult(document.doc_id, _provenance(facts, document), document=document)
+
+
+def _provenance(facts: list[Fact], document: Document) -> list[Fact]:
+    """The document's title and url on each of its facts (FACTS.md section 1)."""
+    if document.title is None and document.url is None:
+        return facts
+    return [replace(f, title=document.title, url=document.url) for f in facts]
+
+
+def package_version() -> str:
+    """The installed newsfacts version (for the model's meta.json and run summaries)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsfacts")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def model_version(settings: Settings | None = None) -> tuple[str | None, str | None]:
+    """Name and version of the first model of `settings.models` that is installed (a
+    package or a pipeline directory), read from its meta data without loading it."""
+    for name in (settings or Settings()).models:
+        path = Path(name)
+        meta_file = path / "meta.json"
+        if meta_file.is_file():
+            import json
+
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            return f"{meta.get('lang', 'xx')}_{meta.get('name', path.name)}", meta.get("version")
+        if spacy.util.is_package(name):
+            return name, spacy.util.get_package_version(name)
+    return None, None
+
+
+def require_components(nlp: Language) -> None:
+    """Raise `ConfigError` naming the newsfacts components `nlp` lacks: without them it
+    would give no facts at all, which looks like a text without figures."""
+    missing = [name for name in COMPONENTS if name not in nlp.pipe_names]
+    if missing:
+        raise ConfigError(
+            f"the spaCy pipeline lacks the newsfacts components {', '.join(missing)}; "
+            "use load_pipeline() or add_components(nlp)")
 
 
 def extract_facts(
@@ -235,9 +278,16 @@ def extract_facts(
 ) -> Iterator[Fact]:
     """Facts of every document, in document order; plain strings get ids `doc-0`, `doc-1`, ...
 
-    Documents that fail are logged and skipped; use `process` to see them.
+    Documents that fail are logged and skipped; use `process` to see them. An `nlp`
+    without the newsfacts components raises `ConfigError` before any document is read.
     """
     nlp = nlp or load_pipeline()
+    require_components(nlp)
+    return _extract(documents, nlp, batch_size)
+
+
+def _extract(documents: Iterable[Document | str], nlp: Language, batch_size: int
+             ) -> Iterator[Fact]:
     docs = (
         d if isinstance(d, Document) else Document(doc_id=f"doc-{i}", text=d)
         for i, d in enumerate(documents)
@@ -257,10 +307,14 @@ def build_model(path: str | Path, *, model: str | None = None) -> Path:
     nlp = load_pipeline(model)
     base = f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', 'model')}"
     nlp.meta["name"] = "newsfacts_en"
+    nlp.meta["version"] = package_version()
     nlp.meta["description"] = (
+        f"newsfacts {package_version()}: structured company facts from news articles. "
         f"{base} {nlp.meta.get('version', '')} with the newsfacts components "
         f"({', '.join(COMPONENTS)}); their language data is read from configs/ at load time"
     )
+    nlp.meta["url"] = ""
+    nlp.meta["requirements"] = [f"newsfacts=={package_version()}"]
     path = Path(path)
     nlp.to_disk(path)
     return path

@@ -17,7 +17,6 @@ incrementally, so input order and batching cannot change a single bit of the res
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,7 +30,7 @@ from pandas.api.types import pandas_dtype
 
 from .errors import InputError
 from .evaluate import PERCENT_TOLERANCE, VALUE_TOLERANCE
-from .facts import Fact
+from .facts import DATE_FIELDS, FACT_COLUMNS, Fact, FactKey, key_id
 
 TABLE_SCHEMA: dict[str, str] = {
     "fact_id": "string",
@@ -59,7 +58,7 @@ KEY_COLUMNS: tuple[str, ...] = (
 _LIST_COLUMNS = ("doc_ids", "values")
 _DATE_COLUMNS = tuple(name for name, dtype in TABLE_SCHEMA.items() if dtype.startswith("datetime"))
 
-Key = tuple[str, str, str | None, str, date | None, date | None, str]
+Key = FactKey
 
 
 class MentionRecord(TypedDict):
@@ -84,38 +83,37 @@ def values_agree(a: float, b: float, unit: str | None) -> bool:
 
 def fact_key(fact: Fact) -> Key:
     """The dedup key of a mention-level fact."""
-    return (fact.entity, fact.metric, fact.item, fact.unit,
-            fact.period_start, fact.period_end, fact.status)
-
-
-def key_id(key: Key) -> str:
-    """A stable id for a key: the same key gives the same id in every run and process."""
-    payload = json.dumps([v.isoformat() if isinstance(v, date) else v for v in key],
-                         ensure_ascii=False)
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+    return fact.key
 
 
 def fact_id(fact: Fact) -> str:
-    """The `fact_id` of the table row that holds this mention."""
-    return key_id(fact_key(fact))
+    """The `fact_id` of the table row that holds this mention (`Fact.fact_id`)."""
+    return fact.fact_id
 
 
 def build_fact_table(facts: Iterable[Fact], *,
                      existing: pd.DataFrame | None = None) -> pd.DataFrame:
     """Merge mention-level facts (and optionally an earlier table) into one row per key.
 
-    Within a document, a statement the article marks as replaced ("from its previous
-    forecast of 42 million": `Fact.superseded`) loses to the others, then the statement
-    latest in the text is the document's value. Across
-    documents, the most recently published document's value wins (unknown dates are oldest;
-    ties go to the greatest `doc_id`). `conflict` is true when some document's value is not
-    within tolerance of the winning value. Identical mentions (same document, span and value)
-    count once, so feeding the same document twice changes nothing. `existing` may also be
-    several tables concatenated (say, one per worker): rows sharing a key are merged.
+    Two values for one key that disagree beyond tolerance are a conflict, whether they come
+    from one document (a caption's rounded figure beside the body's, a prior-year figure
+    given the current period) or from several. The one exception is a statement the
+    article marks as replaced ("from its previous forecast of 42 million":
+    `Fact.superseded`): it yields to the document's other statements and raises no conflict.
+    `values` keeps every mention with its document and span, whatever the outcome.
+
+    The row's `value` comes from the most recently published document (unknown dates are
+    oldest; ties go to the greatest `doc_id`); inside that document, from the value most of
+    its current statements agree with, then the most confident, then the latest in the
+    text. `conflict` is true when any current statement of any document disagrees with it.
+    Identical mentions (same document, span and value) count once, so feeding the same
+    document twice changes nothing. `existing` may also be several tables concatenated
+    (say, one per worker): rows sharing a key are merged.
 
     `period` is the alphabetically first label seen (labels are not part of the key, and an
     order-free choice keeps builds reproducible). `confidence` is the noisy-OR of the
-    documents supporting the winning value, times the share of documents that support it.
+    documents whose value is the row's value, times the mean share of each document's
+    current statements that agree with it.
 
     >>> table = build_fact_table(facts)
     >>> table = build_fact_table(more_facts, existing=table)  # same as building from all
@@ -141,6 +139,34 @@ def build_fact_table(facts: Iterable[Fact], *,
     for key, records in groups.items():
         rows[key] = _row(key, records, labels.get(key, set()))
     return _frame([rows[key] for key in sorted(rows, key=_key_order)])
+
+
+FACTS_SCHEMA: dict[str, str] = {
+    name: ("float64" if name in {"value", "confidence"} else
+           "int64" if name in {"char_start", "char_end"} else
+           "bool" if name == "superseded" else
+           "datetime64[ns]" if name in DATE_FIELDS else "string")
+    for name in FACT_COLUMNS
+}
+"""The dtypes of `facts_frame`: dates like the table's, so mentions and rows compare."""
+
+
+def facts_frame(facts: Iterable[Fact]) -> pd.DataFrame:
+    """Mention-level facts as a typed DataFrame, one row per fact, `fact_id` first, so
+    mentions join their table row: `facts_frame(facts).merge(table, on="fact_id")`.
+
+    >>> facts_frame(facts).dtypes["period_end"]
+    dtype('<M8[ns]')
+    """
+    rows = [fact.to_dict() for fact in facts]
+    out = pd.DataFrame(index=pd.RangeIndex(len(rows)))
+    for name, dtype in FACTS_SCHEMA.items():
+        column = pd.Series([row[name] for row in rows], dtype=object)
+        if dtype.startswith("datetime"):
+            out[name] = pd.to_datetime(column).astype(pandas_dtype(dtype))
+        else:
+            out[name] = column.astype(pandas_dtype(dtype))
+    return out
 
 
 def empty_fact_table() -> pd.DataFrame:
@@ -174,8 +200,15 @@ def write_fact_table(table: pd.DataFrame, path: str | Path) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        arrow = pa.Table.from_pandas(table, schema=_arrow_schema(), preserve_index=False)
-        pq.write_table(arrow, tmp)
+        columns: dict[str, list[Any]] = {name: table[name].tolist() for name in TABLE_COLUMNS}
+        for name, dtype in TABLE_SCHEMA.items():
+            if name in _DATE_COLUMNS:  # Parquet `date32`: a calendar day, no time or zone
+                columns[name] = [_optional_date(v) for v in columns[name]]
+            elif dtype == "string":
+                columns[name] = [_optional_str(v) for v in columns[name]]
+        columns["values"] = [[{**r, "published": _optional_iso_date(r["published"])}
+                              for r in records] for records in columns["values"]]
+        pq.write_table(pa.Table.from_pydict(columns, schema=_arrow_schema()), tmp)
     else:
         flat = table.copy()
         for name in _LIST_COLUMNS:
@@ -195,6 +228,9 @@ def read_fact_table(path: str | Path) -> pd.DataFrame:
             frame = pd.read_parquet(path)
             for name in _LIST_COLUMNS:
                 frame[name] = [_plain(v) for v in frame[name]]
+            frame["values"] = pd.Series(
+                [[{**r, "published": _optional_published(r.get("published"))} for r in records]
+                 for records in frame["values"]], dtype=object)
         elif suffix == ".csv":
             text_columns = [n for n, d in TABLE_SCHEMA.items() if d in {"string", "object"}]
             frame = pd.read_csv(path, dtype=dict.fromkeys(text_columns, "string"),
@@ -237,19 +273,23 @@ def _row(key: Key, records: list[MentionRecord], labels: set[str]) -> dict[str, 
         identity = (record["doc_id"], record["char_start"], record["char_end"], record["value"])
         unique.setdefault(identity, record)
     ordered = list(unique.values())
-    by_doc: dict[str, MentionRecord] = {}
-    for record in ordered:
-        current = by_doc.get(record["doc_id"])
-        if current is None or _position(record) > _position(current):
-            by_doc[record["doc_id"]] = record
-    winner = max(by_doc.values(), key=_recency)
     unit = key[3]
-    supporting = [r for r in by_doc.values() if values_agree(r["value"], winner["value"], unit)]
-    conflict = len(supporting) < len(by_doc)
+    by_doc: dict[str, list[MentionRecord]] = {}
+    for record in ordered:
+        by_doc.setdefault(record["doc_id"], []).append(record)
+    current = {doc_id: _current(records) for doc_id, records in by_doc.items()}
+    chosen = {doc_id: _document_value(records, unit) for doc_id, records in current.items()}
+    winner = max(chosen.values(), key=_recency)
+    agreeing = {doc_id: [values_agree(r["value"], winner["value"], unit) for r in records]
+                for doc_id, records in current.items()}
+    conflict = not all(all(flags) for flags in agreeing.values())
+    supporting = [chosen[d] for d in sorted(chosen)
+                  if values_agree(chosen[d]["value"], winner["value"], unit)]
     miss = 1.0
     for record in sorted(supporting, key=_recency):
         miss *= 1.0 - min(max(record["confidence"], 0.0), 1.0)
-    confidence = (1.0 - miss) * (len(supporting) / len(by_doc))
+    share = sum(sum(flags) / len(flags) for flags in agreeing.values()) / len(agreeing)
+    confidence = (1.0 - miss) * share
     published = sorted(r["published"] for r in ordered if r["published"] is not None)
     entity, metric, item, unit, period_start, period_end, status = key
     return {
@@ -273,10 +313,22 @@ def _row(key: Key, records: list[MentionRecord], labels: set[str]) -> dict[str, 
     }
 
 
-def _position(record: MentionRecord) -> tuple[bool, int, int, float]:
-    """Which of a document's statements is its value: one the article does not say was
-    replaced, then the latest in the text."""
-    return (not record["superseded"], record["char_start"], record["char_end"], record["value"])
+def _current(records: list[MentionRecord]) -> list[MentionRecord]:
+    """A document's statements that stand: all but those it says were replaced (unless it
+    says nothing else)."""
+    standing = [r for r in records if not r["superseded"]]
+    return standing or records
+
+
+def _document_value(records: list[MentionRecord], unit: str) -> MentionRecord:
+    """The statement that is a document's value: the one most of its statements agree
+    with, then the most confident, then the latest in the text."""
+    def rank(record: MentionRecord) -> tuple[int, float, int, int, float]:
+        support = sum(values_agree(r["value"], record["value"], unit) for r in records)
+        return (support, record["confidence"], record["char_start"], record["char_end"],
+                record["value"])
+
+    return max(records, key=rank)
 
 
 def _recency(record: MentionRecord) -> tuple[bool, str, str]:
@@ -326,10 +378,17 @@ def _existing_rows(table: pd.DataFrame) -> Iterable[tuple[Key, dict[str, Any]]]:
 def _records(values: Iterable[Mapping[str, Any]]) -> list[MentionRecord]:
     return [MentionRecord(
         value=float(r["value"]), doc_id=str(r["doc_id"]),
-        published=_optional_str(r.get("published")), char_start=int(r["char_start"]),
+        published=_optional_published(r.get("published")), char_start=int(r["char_start"]),
         char_end=int(r["char_end"]), confidence=float(r.get("confidence") or 0.0),
         superseded=bool(r.get("superseded") or False),
     ) for r in values]
+
+
+def _optional_published(value: Any) -> str | None:
+    """A mention's `published` as an ISO day, whether read as a string or a date."""
+    if value is None or (not isinstance(value, date) and pd.isna(value)):
+        return None
+    return value.isoformat()[:10] if isinstance(value, date) else str(value)[:10]
 
 
 def _optional_str(value: Any) -> str | None:
@@ -340,6 +399,10 @@ def _optional_date(value: Any) -> date | None:
     if value is None or pd.isna(value):
         return None
     return pd.Timestamp(value).date()
+
+
+def _optional_iso_date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
 
 
 def _plain(value: Any) -> Any:
@@ -357,13 +420,13 @@ def _arrow_schema() -> Any:
     import pyarrow as pa
 
     record = pa.struct([
-        ("value", pa.float64()), ("doc_id", pa.string()), ("published", pa.string()),
+        ("value", pa.float64()), ("doc_id", pa.string()), ("published", pa.date32()),
         ("char_start", pa.int64()), ("char_end", pa.int64()), ("confidence", pa.float64()),
         ("superseded", pa.bool_()),
     ])
     types = {
         "string": pa.string(), "float64": pa.float64(), "int64": pa.int64(),
-        "bool": pa.bool_(), "datetime64[ns]": pa.timestamp("ns"),
+        "bool": pa.bool_(), "datetime64[ns]": pa.date32(),
     }
     special = {"doc_ids": pa.list_(pa.string()), "values": pa.list_(record)}
     return pa.schema([(name, special.get(name) or types[dtype])

@@ -7,6 +7,7 @@ the document text exactly as read, so `text[char_start:char_end]` is the value's
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
@@ -25,8 +26,9 @@ STATUSES: tuple[Status, ...] = ("actual", "forecast", "target")
 class Fact:
     """One figure an article states about an organization (FACTS.md section 2).
 
-    `published` and `source` are the document's provenance; `superseded` marks a figure the
-    article itself says was replaced (a previous forecast or target it revises).
+    `published`, `source`, `title` and `url` are the document's provenance; `superseded`
+    marks a figure the article itself says was replaced (a previous forecast or target it
+    revises). `fact_id` names the fact-table row the fact merges into.
     """
 
     doc_id: str
@@ -46,11 +48,24 @@ class Fact:
     published: date | None = None
     source: str | None = None
     superseded: bool = False
+    title: str | None = None
+    url: str | None = None
+
+    @property
+    def key(self) -> FactKey:
+        """The dedup key of FACTS.md section 3: facts with equal keys share a table row."""
+        return (self.entity, self.metric, self.item, self.unit,
+                self.period_start, self.period_end, self.status)
+
+    @property
+    def fact_id(self) -> str:
+        """The `fact_id` of the fact-table row holding this fact; stable across runs."""
+        return key_id(self.key)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready mapping: dates as ISO strings."""
-        row = asdict(self)
-        for key in ("period_start", "period_end", "published"):
+        """JSON-ready mapping, `fact_id` first: dates as ISO strings."""
+        row: dict[str, Any] = {"fact_id": self.fact_id, **asdict(self)}
+        for key in DATE_FIELDS:
             row[key] = _iso(row[key])
         return row
 
@@ -59,7 +74,7 @@ class Fact:
         """Inverse of `to_dict`; accepts rows read back from JSONL, CSV or Parquet."""
         known = {f.name for f in fields(cls)}
         data = {k: _none_if_missing(v) for k, v in row.items() if k in known}
-        for key in ("period_start", "period_end", "published"):
+        for key in DATE_FIELDS:
             data[key] = _date(data.get(key))
         data["value"] = float(data["value"])
         data["char_start"] = int(data["char_start"])
@@ -70,6 +85,18 @@ class Fact:
 
 
 FACT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Fact))
+FACT_COLUMNS: tuple[str, ...] = ("fact_id", *FACT_FIELDS)
+"""The columns of a facts file: the fields plus the row id, derived, never read back."""
+DATE_FIELDS: tuple[str, ...] = ("period_start", "period_end", "published")
+
+FactKey = tuple[str, str, str | None, str, date | None, date | None, str]
+
+
+def key_id(key: FactKey) -> str:
+    """A stable id for a key: the same key gives the same id in every run and process."""
+    payload = json.dumps([v.isoformat() if isinstance(v, date) else v for v in key],
+                         ensure_ascii=False)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
 
 
 def _iso(value: date | None) -> str | None:
@@ -110,14 +137,13 @@ def write_facts(facts: Iterable[Fact], path: str | Path) -> int:
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     elif suffix == ".csv":
         with tmp.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=FACT_FIELDS)
+            writer = csv.DictWriter(handle, fieldnames=FACT_COLUMNS)
             writer.writeheader()
             writer.writerows(rows)
     elif suffix == ".parquet":
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        pq.write_table(pa.Table.from_pylist(rows, schema=arrow_schema()), tmp)
+        pq.write_table(arrow_table(rows), tmp)
     else:
         raise ValueError(f"unknown output format {path.suffix!r}: use .jsonl, .csv or .parquet")
     tmp.replace(path)
@@ -125,32 +151,49 @@ def write_facts(facts: Iterable[Fact], path: str | Path) -> int:
 
 
 def read_facts(path: str | Path) -> Iterator[Fact]:
-    """Read facts written by `write_facts` (any of its formats)."""
+    """Read facts written by `write_facts` (any of its formats); a file that is not one
+    raises `InputError` naming the file and the record."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in {".jsonl", ".csv", ".parquet"}:
+        raise InputError(str(path), "unknown facts format: use .jsonl, .csv or .parquet")
+    number = 0
+    try:
+        for row in _fact_rows(path, suffix):
+            number += 1
+            yield Fact.from_dict(row)
+    except (ValueError, KeyError, TypeError) as exc:
+        where = f"{path}:{number}" if number else str(path)
+        detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise InputError(where, f"not a facts file written by newsfacts ({detail})") from exc
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read facts: {exc.strerror or exc}") from exc
+
+
+def _fact_rows(path: Path, suffix: str) -> Iterator[Mapping[str, Any]]:
     if suffix == ".jsonl":
         with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    yield Fact.from_dict(json.loads(line))
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise InputError(f"{path}:{number}", f"not a fact record ({exc})") from exc
+            for line in handle:
+                if line.strip():
+                    row = json.loads(line)
+                    if not isinstance(row, dict):
+                        raise ValueError("a line is not a JSON object")
+                    yield row
     elif suffix == ".csv":
         with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                yield Fact.from_dict(row)
-    elif suffix == ".parquet":
+            yield from csv.DictReader(handle)
+    else:
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        for row in pq.read_table(path).to_pylist():
-            yield Fact.from_dict(row)
-    else:
-        raise InputError(str(path), "unknown facts format: use .jsonl, .csv or .parquet")
+        try:
+            yield from pq.read_table(path).to_pylist()
+        except pa.ArrowException as exc:
+            raise ValueError(str(exc)) from exc
 
 
 def arrow_schema() -> Any:
+    """The Parquet/Arrow types of a facts file: dates are `date32`, numbers typed."""
     import pyarrow as pa
 
     types = {
@@ -159,5 +202,14 @@ def arrow_schema() -> Any:
         "char_start": pa.int64(),
         "char_end": pa.int64(),
         "superseded": pa.bool_(),
+        **dict.fromkeys(DATE_FIELDS, pa.date32()),
     }
-    return pa.schema([(name, types.get(name, pa.string())) for name in FACT_FIELDS])
+    return pa.schema([(name, types.get(name, pa.string())) for name in FACT_COLUMNS])
+
+
+def arrow_table(rows: Iterable[Mapping[str, Any]]) -> Any:
+    """Rows of `Fact.to_dict` (ISO date strings) as an Arrow table of `arrow_schema`."""
+    import pyarrow as pa
+
+    typed = [{**row, **{key: _date(row.get(key)) for key in DATE_FIELDS}} for row in rows]
+    return pa.Table.from_pylist(typed, schema=arrow_schema())

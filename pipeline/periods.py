@@ -455,6 +455,11 @@ def _month_no(word: str | None) -> int | None:
     return _words().months.get(word.rstrip(".").casefold())
 
 
+def month_number(word: str) -> int | None:
+    """1..12 for an English month name or abbreviation ("Sept.", "december"), else None."""
+    return _month_no(word)
+
+
 def _year2(first: int, second: str | None) -> int | None:
     if second is None:
         return None

@@ -14,6 +14,7 @@ from pipeline.documents import Document
 from pipeline.extract import process, split_text
 from pipeline.facts import Fact, read_facts
 
+ARTICLE_TEXT = "Acme Corp said net profit rose to EUR 5.2 mn in 2009."
 COMPANIES = ("Acme Corp", "Borealis Oyj", "Cobalt Mining Ltd", "Dunmore Holdings plc",
              "Elbe Logistik AG", "Fujiyama Electric Co")
 TEMPLATES = (
@@ -200,3 +201,47 @@ def test_run_writes_every_output_and_scores_gold(tmp_path: Path) -> None:
     assert saved["table_rows"] == summary.table_rows > 0
     assert saved["evaluation"]["core"]["f1"] == 1.0
     assert {"extract", "aggregate", "report"} <= set(saved["timings"])
+    from importlib.metadata import version
+
+    assert saved["versions"]["newsfacts"] == version("newsfacts")
+    assert saved["versions"]["spacy"] == version("spacy")
+    assert saved["versions"]["model"] and saved["versions"]["model_version"]
+    assert saved["inputs"] == [str(corpus.resolve())]
+    assert saved["settings"]["workers"] == 1 and saved["settings"]["text_column"] == "text"
+
+
+def test_facts_carry_title_and_url_of_their_document(nlp: Language) -> None:
+    document = Document("t1", article(3), published=None, title="Results day",
+                        url="https://news.example/t1")
+    (result,) = process([document], nlp)
+    assert result.facts
+    assert {(f.title, f.url) for f in result.facts} == {("Results day", "https://news.example/t1")}
+
+
+def test_batch_parquet_output_is_typed_and_joins_the_table(corpus: Path, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline.fact_table import build_fact_table
+
+    extract_corpus([corpus], tmp_path / "facts.parquet", workers=1, quiet=True)
+    schema = pq.read_schema(tmp_path / "facts.parquet")
+    assert schema.field("published").type == pa.date32()
+    assert schema.field("period_end").type == pa.date32()
+    facts = list(read_facts(tmp_path / "facts.parquet"))
+    ids = pq.read_table(tmp_path / "facts.parquet").column("fact_id").to_pylist()
+    assert ids == [f.fact_id for f in facts]
+    assert set(ids) == set(build_fact_table(facts)["fact_id"])
+
+
+def test_document_count_for_the_progress_bar(tmp_path: Path) -> None:
+    from pipeline.batch import count_documents
+
+    corpus = write_corpus(tmp_path / "news.jsonl", 7)
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in ("a.txt", "b.md", "c.html", ".hidden.txt", "notes.pdf"):
+        (folder / name).write_text(ARTICLE_TEXT, encoding="utf-8")
+    assert count_documents([corpus, folder]) == 10
+    (folder / "more.csv").write_text("text\nx\n", encoding="utf-8")
+    assert count_documents([folder]) is None  # rows of a CSV cost a parse to count

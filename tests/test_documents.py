@@ -16,6 +16,7 @@ from pipeline.documents import (
     Document,
     DocumentError,
     infer_published,
+    parse_published,
     read_documents,
     reduce_html,
     split_front_matter,
@@ -410,6 +411,125 @@ def test_written_date_in_front_matter(tmp_path: Path) -> None:
     (document,) = read(path)
     assert isinstance(document, Document)
     assert document.published == date(2009, 2, 4)
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("2024-01-25", date(2024, 1, 25)),
+    ("2024-01-25T23:10:00+09:00", date(2024, 1, 25)),
+    ("2024/01/25", date(2024, 1, 25)),
+    ("25 January 2024", date(2024, 1, 25)),
+    ("Thu, 25 Jan 2024 10:00:00 GMT", date(2024, 1, 25)),
+    ("Jan. 25, 2024", date(2024, 1, 25)),
+    ("25.1.2024", date(2024, 1, 25)),  # the only reading: there is no month 25
+    ("8.8.2024", date(2024, 8, 8)),  # both readings agree
+])
+def test_absolute_published_dates_are_read(written: str, expected: date) -> None:
+    assert parse_published(written) == expected
+
+
+@pytest.mark.parametrize("written", [
+    "yesterday", "2 days ago", "last Friday", "today",  # would depend on the clock
+    "8.2.2024", "03/04/2024",  # day-month or month-day: a guess either way
+    "2024-13-45", "2024-02-30", "31 Feb 2024",  # no such day
+    "January 2024", "Q3 2024", "soon",  # not a day
+])
+def test_relative_ambiguous_or_impossible_published_is_an_error(written: str) -> None:
+    with pytest.raises(ValueError, match="not an absolute, unambiguous date"):
+        parse_published(written)
+
+
+def test_bad_published_is_reported_for_its_document_and_the_rest_is_read(
+        tmp_path: Path) -> None:
+    path = tmp_path / "news.jsonl"
+    rows = [{"doc_id": "rel", "text": ARTICLE, "published": "yesterday"},
+            {"doc_id": "dmy", "text": ARTICLE, "published": "8.2.2024"},
+            {"doc_id": "bad", "text": ARTICLE, "published": "2024-13-45"},
+            {"doc_id": "good", "text": ARTICLE, "published": "2024-02-08"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    items = read(path)
+    errors = {i.doc_id: i.reason for i in items if isinstance(i, DocumentError)}
+    assert set(errors) == {"rel", "dmy", "bad"}
+    assert "'yesterday'" in errors["rel"] and "line 1" in errors["rel"]
+    (good,) = [i for i in items if isinstance(i, Document)]
+    assert (good.doc_id, good.published) == ("good", date(2024, 2, 8))
+
+
+def test_bad_published_in_front_matter_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "s.md"
+    path.write_text("---\npublished: yesterday\n---\n" + ARTICLE, encoding="utf-8")
+    (item,) = read(path)
+    assert isinstance(item, DocumentError)
+    assert "yesterday" in item.reason
+
+
+@pytest.mark.parametrize("key", ["date", "published"])
+def test_front_matter_date_key_of_static_site_generators(tmp_path: Path, key: str) -> None:
+    path = tmp_path / "post.md"
+    path.write_text(f"---\ntitle: Acme\n{key}: 2021-06-30\n---\n" + ARTICLE,
+                    encoding="utf-8")
+    (document,) = read(path)
+    assert isinstance(document, Document)
+    assert document.published == date(2021, 6, 30)
+
+
+def test_document_accepts_an_iso_string_for_published() -> None:
+    document = Document("a1", ARTICLE, published="2024-01-25")  # type: ignore[arg-type]
+    assert document.published == date(2024, 1, 25)
+    assert document == Document("a1", ARTICLE, published=date(2024, 1, 25))
+
+
+@pytest.mark.parametrize(("published", "error"), [
+    (20240125, TypeError), (["2024-01-25"], TypeError), ("yesterday", ValueError)])
+def test_document_rejects_a_bad_published_at_construction(
+        published: object, error: type[Exception]) -> None:
+    with pytest.raises(error, match="a1"):
+        Document("a1", ARTICLE, published=published)  # type: ignore[arg-type]
+
+
+def test_ndjson_and_json_list_are_read(tmp_path: Path) -> None:
+    rows = [{"doc_id": "n1", "text": ARTICLE, "published": "2016-01-05"},
+            {"doc_id": "n2", "text": ARTICLE}]
+    (tmp_path / "a.ndjson").write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    (tmp_path / "b.json").write_text(json.dumps([{**r, "doc_id": "j" + r["doc_id"]}
+                                                 for r in rows] + [7]), "utf-8")
+    items = read(tmp_path / "a.ndjson", tmp_path / "b.json")
+    assert [i.doc_id for i in items if isinstance(i, Document)] == ["n1", "n2", "jn1", "jn2"]
+    (bad,) = [i for i in items if isinstance(i, DocumentError)]
+    assert "item 3: not a JSON object" in bad.reason
+    assert items[0].published == date(2016, 1, 5)
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|", ","])
+def test_csv_delimiter_is_detected(tmp_path: Path, delimiter: str) -> None:
+    path = tmp_path / "news.csv"
+    body = ARTICLE.strip().replace(",", "")
+    path.write_text(delimiter.join(["doc_id", "published", "text"]) + "\n"
+                    + delimiter.join(["c1", "2016-01-05", body]) + "\n", encoding="utf-8")
+    (document,) = read(path)
+    assert isinstance(document, Document)
+    assert (document.doc_id, document.published, document.text) == (
+        "c1", date(2016, 1, 5), body)
+
+
+def test_id_and_published_columns_can_be_named(tmp_path: Path) -> None:
+    path = tmp_path / "news.csv"
+    pd.DataFrame({"story": ["s-1"], "body": [ARTICLE], "day": ["2016-01-05"],
+                  "doc_id": ["not-this"]}).to_csv(path, index=False)
+    (document,) = read(path, text_column="body", id_column="story", published_column="day")
+    assert isinstance(document, Document)
+    assert (document.doc_id, document.published) == ("s-1", date(2016, 1, 5))
+
+
+def test_a_repeated_doc_id_is_reported_not_read_twice(tmp_path: Path) -> None:
+    path = tmp_path / "news.jsonl"
+    rows = [{"doc_id": "same", "text": ARTICLE}, {"doc_id": "same", "text": "Other text."},
+            {"doc_id": "other", "text": ARTICLE}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    first, duplicate, other = read(path)
+    assert isinstance(first, Document) and first.text == ARTICLE
+    assert isinstance(duplicate, DocumentError) and duplicate.doc_id == "same"
+    assert "duplicate doc_id" in duplicate.reason
+    assert isinstance(other, Document)
 
 
 # -- real data -----------------------------------------------------------------------------

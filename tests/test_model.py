@@ -125,3 +125,38 @@ def test_pipe_in_two_processes_gives_the_same_facts(
     found = [list(doc._.facts) for doc in docs]
     assert found == expected
     assert [f.published for f, *_ in found] == [published for _, published in TEXTS]
+
+
+def test_built_model_meta_names_newsfacts(model_dir: Path) -> None:
+    import json
+    from importlib.metadata import version
+
+    meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+    assert meta["name"] == "newsfacts_en"
+    assert meta["version"] == version("newsfacts")
+    assert meta["description"].startswith(f"newsfacts {version('newsfacts')}:")
+
+
+def test_extract_facts_refuses_an_nlp_without_the_components() -> None:
+    from pipeline import extract_facts
+    from pipeline.errors import ConfigError
+
+    bare = spacy.blank("en")
+    with pytest.raises(ConfigError, match="newsfacts_facts"):
+        extract_facts(["Acme Corp said net profit rose to EUR 5.2 mn in 2009."], nlp=bare)
+
+
+def test_as_tuples_context_gives_the_document_id_and_publication_date(nlp: Language) -> None:
+    from pipeline import Document, extract_facts
+
+    text = "Acme Corp said its net profit rose to EUR 5.2 mn last year from EUR 4.1 mn."
+    context = {"doc_id": "ctx-1", "published": "2015-02-03", "source": "wire"}
+    ((doc, back),) = list(nlp.pipe([(text, context)], as_tuples=True))
+    assert back == context
+    assert doc._.facts
+    expected = list(extract_facts([Document("ctx-1", text, published=date(2015, 2, 3),
+                                            source="wire")], nlp=nlp))
+    assert list(doc._.facts) == expected
+    current = [f for f in doc._.facts if f.value == 5.2e6]
+    assert [(f.doc_id, f.period_start, f.published) for f in current] == [
+        ("ctx-1", date(2014, 1, 1), date(2015, 2, 3))]  # "last year" of 2015-02-03

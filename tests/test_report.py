@@ -178,7 +178,7 @@ def test_conflict_is_in_the_data(tmp_path: Path) -> None:
     _, _, data = render(tmp_path, facts=facts)
     assert data["rows"]["conflict"] == [1]
     assert len(data["rows"]["mentions"][0]) == 2
-    _, _, calm = render(tmp_path, facts=sample_facts()[:3])
+    _, _, calm = render(tmp_path, facts=sample_facts()[:2])
     assert set(calm["rows"]["conflict"]) == {0}
 
 

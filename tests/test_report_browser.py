@@ -172,8 +172,8 @@ def test_seed_report_filters_charts_and_links_to_spans(browser: Any, seed_run: P
     assert len(points) == len(chart_rows)
     assert sorted((p["id"], p["value"], p["status"], p["start"], p["end"], p["conflict"],
                    p["unit"]) for p in points) == sorted(
-        (r.fact_id, r.value, r.status, r.period_start.date().isoformat(),
-         r.period_end.date().isoformat(), bool(r.conflict), r.unit)
+        (r.fact_id, r.value, r.status, pd.Timestamp(r.period_start).date().isoformat(),
+         pd.Timestamp(r.period_end).date().isoformat(), bool(r.conflict), r.unit)
         for r in chart_rows.itertuples())
     # a chart point opens its article at the span
     first = chart_rows.iloc[0]

@@ -69,6 +69,24 @@ def test_killed_run_resumes_to_the_clean_output(
     assert not (tmp_path / "facts.jsonl.work").exists()
 
 
+def test_ctrl_c_says_how_to_resume_and_exits_130(
+    corpus: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    documents, clean = corpus
+    output = tmp_path / "facts.jsonl"
+    first = start(documents, output)
+    wait_for_progress(first, tmp_path / "facts.jsonl.work" / "parts")
+    first.send_signal(signal.SIGINT)
+    _, stderr = first.communicate(timeout=120)
+    assert first.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert "--resume" in stderr
+    second = start(documents, output, "--resume")
+    _, stderr = second.communicate(timeout=300)
+    assert second.returncode == 0, stderr
+    assert lines(output) == clean
+
+
 @pytest.mark.parametrize("resume", [False, True])
 def test_stale_work_is_never_mixed_in(
     corpus: tuple[Path, list[str]], tmp_path: Path, resume: bool

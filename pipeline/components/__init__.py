@@ -1,6 +1,7 @@
 """The newsfacts spaCy components, registered with `@Language.factory` on import.
 
-Order matters and reads top-down: hygiene marks what is not article text, values,
+Order matters and reads top-down: context takes the document metadata of
+`nlp.pipe(..., as_tuples=True)`, hygiene marks what is not article text, values,
 periods, organizations and metric cues annotate spans, and `newsfacts_facts` joins them
 into `doc._.facts`. Each component reads only the annotations of those before it.
 
@@ -29,9 +30,10 @@ for _name, _default in (("doc_id", None), ("published", None), ("source", None),
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
-from . import assembly, hygiene, metrics, organizations, periods, values  # noqa: E402
+from . import assembly, context, hygiene, metrics, organizations, periods, values  # noqa: E402
 
 PIPE_NAMES: tuple[str, ...] = (
+    context.NAME,
     hygiene.NAME,
     values.NAME,
     periods.NAME,
