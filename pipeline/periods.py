@@ -128,6 +128,7 @@ class _CalendarEntry(BaseModel):
 
 class _FiscalCalendars(BaseModel):
     companies: dict[str, _CalendarEntry]
+    currency_calendars: dict[str, _CalendarEntry] = {}
 
     @field_validator("companies")
     @classmethod
@@ -184,6 +185,14 @@ def calendar_for(entity: str | None) -> FiscalCalendar:
         if prefix in index:
             return index[prefix]
     return CALENDAR_YEAR
+
+
+@cache
+def calendar_for_currency(code: str | None) -> FiscalCalendar | None:
+    """The statutory fiscal year of the country whose currency an article counts in, for a
+    company with no calendar of its own ("FY19" of a company reporting in rupees)."""
+    entry = load("fiscal_calendars.yaml", _FiscalCalendars).currency_calendars.get(code or "")
+    return FiscalCalendar(entry.start_month, entry.start_day, entry.naming) if entry else None
 
 
 # --------------------------------------------------------------------------- patterns

@@ -486,6 +486,10 @@ class FactAssembler:
             return None  # "a man who lost EUR 60,000", "producers will generate $550 million"
         unit = ctx.dollar if q.bare_dollar else q.unit
         unit = ctx.bare_currencies.get(_currency_word(q.text), unit)
+        if q.kind == "money" and not q.currency_explicit and not any(c in q.text for c in "$"):
+            # "a dividend of 0.104 per share", "(PKR: 27.06 a share)": no currency written,
+            # so the one of the figures beside it, else the article's
+            unit = _sibling_currency(doc, seg, span, ctx) or ctx.default_currency or unit
         cand = Candidate(span=span, quantity=q, value=q.value, unit=unit)
         cand.comparative, cand.revision = self._comparative(doc, seg, span)
         owner = self._of_owner(doc, span)
@@ -663,7 +667,11 @@ class FactAssembler:
         if self._in_component_clause(doc, seg, span, cues):
             return None  # "Net includes FIFO inventory gain 217 mln dlrs vs loss 80 mln dlrs"
         right = [
-            c for c in usable if c.start >= span.end and self._links_to(doc, span.end, c.start)
+            c
+            for c in usable
+            if c.start >= span.end
+            and self._links_to(doc, span.end, c.start)
+            and not (c.end < len(doc) and doc[c.end].text == ":")  # "(EPS: 11.91)" labels 11.91
         ]
         if right:
             return min(right, key=lambda c: c.start)
@@ -1496,7 +1504,7 @@ def _sibling_currency(doc: Doc, seg: Span, span: Span, ctx: Context) -> str | No
     best: tuple[int, str] | None = None
     for other in doc.spans[values.SPANS_KEY]:
         q = other._.quantity
-        if q.kind != "money" or other is span or not (seg.start <= other.start < seg.end):
+        if q.kind != "money" or other.start == span.start or not seg.start <= other.start < seg.end:
             continue
         distance = abs(other.start - span.start)
         if best is None or distance < best[0]:
@@ -1519,6 +1527,8 @@ def _dominant_currency(doc: Doc, dollar: str) -> str | None:
 def _calendar(ctx: Context, entity: str | None) -> period_rules.FiscalCalendar:
     """A calendar the article states is its main company's; others keep their own."""
     known = period_rules.calendar_for(entity)
+    if known is period_rules.CALENDAR_YEAR:  # no calendar of its own: its country's
+        known = period_rules.calendar_for_currency(ctx.default_currency) or known
     main = ctx.salient is None or entity is None or entity == ctx.salient
     stated = ctx.stated_calendar
     if stated is None or not main or (stated.start_month, stated.start_day) == (
