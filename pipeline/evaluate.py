@@ -172,9 +172,28 @@ class EvaluationReport:
                      f"(for {len(self.ignored_doc_ids)} documents without gold)")
         for title, rows in (("missed", self.missed), ("false positives", self.false_positives)):
             lines.append("")
-            lines.append(f"{title} ({len(rows)}):")
+            lost = f"; wrong at {_lost_counts(rows)}" if rows else ""
+            lines.append(f"{title} ({len(rows)}{lost}):")
             lines += [line for row in rows for line in _describe_row(row)]
         return "\n".join(lines)
+
+
+def lost_at(near: Sequence[str]) -> str:
+    """Which decision of the assembler a missed fact (or a false positive) went wrong at,
+    read off the relaxed matchings it still takes part in: no figure with its value at all
+    ("value": not read, or judged no result), else the fields that alone fail to agree
+    ("entity", "metric", "period", joined by "+" when several do)."""
+    if "value" not in near:
+        return "value"
+    wrong = [field for field in ("metric", "entity", "period") if f"value+{field}" not in near]
+    return "+".join(wrong) or "combination"
+
+
+def _lost_counts(rows: Sequence[Mapping[str, Any]]) -> str:
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["lost_at"]] = counts.get(row["lost_at"], 0) + 1
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
 def _describe_row(row: Mapping[str, Any]) -> list[str]:
@@ -185,7 +204,7 @@ def _describe_row(row: Mapping[str, Any]) -> list[str]:
     value = row["value"]
     shown = f"{value:,.0f}" if abs(value) >= 1000 and value == int(value) else f"{value:g}"
     return [f"  {row['doc_id']}  {row['entity']}  {metric}  {shown} {row['unit']}  "
-            f"{period}  {row['status']}{near}",
+            f"{period}  {row['status']}  <{row['lost_at']}>{near}",
             f"      {row['evidence']!r}"]
 
 
@@ -472,6 +491,7 @@ def _prediction_row(fact: Fact, near: list[str]) -> dict[str, Any]:
         "doc_id", "entity", "metric", "value", "unit", "item", "period", "period_start",
         "period_end", "status", "char_start", "char_end", "evidence", "confidence")}
     row["near"] = near
+    row["lost_at"] = lost_at(near)
     return row
 
 
@@ -522,8 +542,9 @@ def evaluate(gold: Sequence[GoldDocument], predictions: Iterable[Fact]) -> Evalu
                 report.status_correct += preds[j].fact.status == golds[g].fact.status
         for g, gold_fact in enumerate(golds):
             if g not in matching and not gold_fact.fact.optional:
+                near = near_gold.get(g, [])
                 report.missed.append({"doc_id": document.doc_id, **gold_fact.fact.to_dict(),
-                                      "near": near_gold.get(g, [])})
+                                      "near": near, "lost_at": lost_at(near)})
         taken = set(matching.values())
         report.false_positives += [
             _prediction_row(pred.fact, near_pred.get(j, []))

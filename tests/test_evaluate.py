@@ -442,8 +442,17 @@ def test_cli_evaluate_text_and_bad_gold(cli_files: tuple[Path, Path], tmp_path: 
     assert main(["evaluate", "--gold", str(gold_path), "--pred", str(pred_path)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("core")
-    assert "F1 0.500" in out and "value+period" in out and "missed (1)" in out
+    assert "F1 0.500" in out and "value+period" in out and "missed (1; wrong at metric 1)" in out
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"doc_id": "z", "facts": [{"entity": "Sony"}]}\n', encoding="utf-8")
     assert main(["evaluate", "--gold", str(bad), "--pred", str(pred_path)]) == 2
     assert "'z'" in capsys.readouterr().err
+
+
+def test_lost_at_names_the_decision_that_failed() -> None:
+    from pipeline.evaluate import lost_at
+
+    assert lost_at([]) == "value"
+    assert lost_at(["value", "value+metric", "value+entity"]) == "period"
+    assert lost_at(["value", "value+metric"]) == "entity+period"
+    assert lost_at(["value", "value+metric", "value+entity", "value+period"]) == "combination"
