@@ -556,8 +556,14 @@ class FactAssembler:
         if bare and (cand.metric in MONEY_ONLY or cand.metric is None) and (
             q.scale >= 1000 or _TABLE_ROW.search(seg.text)
         ):
-            cand.unit = _sibling_currency(doc, seg, span, ctx) or ctx.default_currency or "USD"
-            cand.notes.append("currency inherited")
+            sibling = _sibling_currency(doc, seg, span, ctx)
+            labelled = cue.end == span.start  # a wire line "Turnover 9.42 billion, a 12 pct rise"
+            if sibling is not None or labelled or _TABLE_ROW.search(seg.text):
+                # "Revs 12.5 mln vs 9.8 mln", "pretax profits of 1.72 mln" beside "54.86 mln
+                # dlrs"; but prose "sales standing at 6.2 mln" with no money beside it may
+                # count bags
+                cand.unit = sibling or ctx.default_currency or "USD"
+                cand.notes.append("currency inherited")
         if negative and not cand.change and cand.metric != "job_cuts":
             cand.value = -abs(cand.value)  # but "with the loss of 350 jobs" counts 350 jobs
         return cand
@@ -927,6 +933,14 @@ class FactAssembler:
             return None  # "1,200,000 of the shares", "300,000 tonnes of sorghum"
         if metric == "units_sold" and _names_a_model(cand.span):
             return None  # "the 68000 microprocessor", "a 747 jet": a model, not a count
+        if metric == "units_sold" and _previous_word(seg.doc, cand.span.start, seg.start) == "at":
+            return None  # "March/April sold at 4,340": a price
+        if metric == "units_sold" and any(
+            (t.lower_ in self.not_items or t.lemma_.casefold() in self.not_items)
+            for t in seg.doc[cand.span.end : min(cand.span.end + 5, seg.end)]
+            if t.pos_ == "NOUN"
+        ):
+            return None  # "sold 110,000 Acme common shares", "75,000 of his remaining shares"
         if (
             metric in _TOTALS
             and not cand.change
