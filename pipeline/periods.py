@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import Literal
@@ -799,8 +799,21 @@ def _find_period_expressions(text: str) -> tuple[PeriodExpr, ...]:
     taken: list[PeriodExpr] = []
     for _, _, _, expr in found:
         if all(expr.char_end <= t.char_start or expr.char_start >= t.char_end for t in taken):
-            taken.append(expr)
+            taken.append(_as_section_line(text, expr))
     return tuple(sorted(taken, key=lambda e: e.char_start))
+
+
+def _as_section_line(text: str, expr: PeriodExpr) -> PeriodExpr:
+    """A period alone on its line ("    Nine mths") heads a wire table's block, whichever
+    rule read it."""
+    if expr.section_line or expr.kind not in ("half", "nine_months", "year"):
+        return expr
+    line_start = text.rfind("\n", 0, expr.char_start) + 1
+    line_end = text.find("\n", expr.char_end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    if line.strip() != expr.text.strip() or line_start == 0:
+        return expr
+    return replace(expr, section_line=True)
 
 
 def comparison_context(text: str, char_start: int, *, window: int = 40) -> bool:

@@ -434,3 +434,10 @@ def test_lone_ended_line_takes_the_length_of_the_reference() -> None:
     assert ended is not None and (ended.start, ended.end) == (date(1986, 12, 1), date(1987, 2, 28))
     # in prose "ended Feb 28" without a unit is not this rule's
     assert all(e.kind != "ended" for e in find_period_expressions("sales ended Feb 28 higher"))
+
+
+def test_a_block_line_is_a_section_line_whichever_rule_reads_it() -> None:
+    text = "ACME CORP 3RD QTR NET\nShr 1 ct\n    Nine mths\n    Shr 2 cts\n"
+    nine = _only(text, "Nine mths")
+    assert nine.section_line and nine.kind == "nine_months"
+    assert not _only("Net rose in the nine months.", "the nine months").section_line
