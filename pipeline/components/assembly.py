@@ -490,6 +490,8 @@ class FactAssembler:
             # "a dividend of 0.104 per share", "(PKR: 27.06 a share)": no currency written,
             # so the one of the figures beside it, else the article's
             unit = _sibling_currency(doc, seg, span, ctx) or ctx.default_currency or unit
+        if self._in_component_clause(doc, seg, span, cues):
+            return None  # "Net includes FIFO inventory gain 217 mln dlrs vs loss 80 mln dlrs"
         cand = Candidate(span=span, quantity=q, value=q.value, unit=unit)
         cand.comparative, cand.revision = self._comparative(doc, seg, span)
         owner = self._of_owner(doc, span)
@@ -670,8 +672,6 @@ class FactAssembler:
         usable = [c for c in cues if self._cue_fits(c, q) and self._cue_is_whole(doc, c)]
         if not usable or _glosses_a_noun(doc, span, cues) or self._modifies_a_noun(doc, span, cues):
             return None
-        if self._in_component_clause(doc, seg, span, cues):
-            return None  # "Net includes FIFO inventory gain 217 mln dlrs vs loss 80 mln dlrs"
         right = [
             c
             for c in usable
@@ -815,13 +815,33 @@ class FactAssembler:
         return head.i
 
     def _in_component_clause(self, doc: Doc, seg: Span, span: Span, cues: list[Span]) -> bool:
-        """A value after "<metric> includes/excludes" in its segment is a component."""
+        """A value after "<metric> includes/excludes" in its segment is a component, and so
+        is one after an "includes" with a metric or no subject at all ("Net in nine mths
+        1986 includes income of ...", a wire note "NOTE: Includes loss of ...")."""
         for token in doc[seg.start : span.start]:
             if token.lower_ not in self.component_words:
                 continue
             j = _index_before(doc, token.i)
             if any(c.start <= j < c.end for c in cues):
                 return True
+            finite = token.lower_ in ("include", "includes", "included")
+            if token.dep_ == "relcl" or not (finite or token.pos_ in ("VERB", "AUX")):
+                continue
+            if _previous_word(doc, token.i, seg.start) in {"which", "that", "who"}:
+                continue
+            subjects = [
+                c
+                for c in token.children
+                if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "NUM" and c.i >= seg.start
+            ]
+            if finite and not subjects:
+                return True  # "NOTE: Includes loss of 89.6 mln dlrs"
+            if any(
+                c.start <= s.i < c.end or s.lower_ in ("net", "earnings", "results")
+                for s in subjects
+                for c in cues
+            ):
+                return True  # "net in nine mths 1986 includes income of ..."
         return False
 
     def _component_between(self, doc: Doc, start: int, end: int) -> bool:
