@@ -56,6 +56,10 @@ _LEAD_CHARS = 400
 _TOTALS = {
     "revenue", "net_income", "operating_income", "pretax_income", "ebitda", "gross_profit",
 }
+_SEVERAL_YEARS = (
+    r"\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty|several|few)"
+    r"\s+years\b"
+)
 _RATE_ADJECTIVES = {"annual", "annualized", "annualised", "quarterly", "monthly"}
 _CLAUSE_OPENERS = {"after", "before", "following", "ahead", "while", "whereas", "since"}
 _PERIOD_NOUNS = {"quarter", "qtr", "year", "half", "months", "mths", "period"}
@@ -160,6 +164,8 @@ class FactAssembler:
         self.dividend_verbs = {w.casefold() for w in lex.dividend_verbs}
         self.public_modifiers = {w.casefold() for w in lex.public_modifiers}
         self.offer_words = {w.casefold() for w in lex.offer_words}
+        self.multi_year = _any_of(lex.multi_year_spans, after=_SEVERAL_YEARS)
+        self.thresholds = _any_of(lex.threshold_words, after=r"\s*$")
         self.headcount_nouns = {
             w.casefold()
             for w in (*lex.metrics["headcount"], *lex.metrics["job_cuts"], *lex.people_nouns)
@@ -484,6 +490,21 @@ class FactAssembler:
             return None  # "the stock drifted 15% lower", "when he was 23"
         if self._nobodys_company(_governing_subject(span)):
             return None  # "a man who lost EUR 60,000", "producers will generate $550 million"
+        if q.kind == "percent" and _antecedent_in(span, self.market_nouns):
+            return None  # "leaders' shares, which have now fallen 51%"
+        if self.multi_year.search(" ".join(seg.text.split())):
+            return None  # "has paid $9.04 a share in dividends over the past 20 years"
+        if q.kind == "money" and self.thresholds.search(
+            " ".join(doc[max(seg.start, span.start - 3) : span.start].text.split())
+        ):
+            return None  # "aggregate turnover up to Rs. 2 crore": a threshold
+        tail = doc[span.end : min(span.end + 4, seg.end)]
+        if (
+            q.kind == "money"
+            and any(t.lower_ == "price" for t in tail)
+            and _phrase(tail).startswith(("/", "a share", "per"))
+        ):
+            return None  # "the original $16.76/share purchase price"
         unit = ctx.dollar if q.bare_dollar else q.unit
         unit = ctx.bare_currencies.get(_currency_word(q.text), unit)
         if q.kind == "money" and not q.currency_explicit and not any(c in q.text for c in "$"):
@@ -704,8 +725,10 @@ class FactAssembler:
             for c in usable
             if c.start >= span.end
             and c.start - span.end <= 8
-            and not any(t.lower_ in _CLAUSE_OPENERS for t in doc[span.end : c.start])
-        ]  # not "shares gained 4% after announcing results"
+            and not any(
+                t.lower_ in _CLAUSE_OPENERS or t.text == "," for t in doc[span.end : c.start]
+            )
+        ]  # not "shares gained 4% after announcing results", "5.3 per cent, with most jobs"
         if following and q.kind != "money":
             return min(following, key=lambda c: c.start)
         return None
@@ -1415,6 +1438,16 @@ _RANGE_OPENER = re.compile(
 )
 
 
+def _antecedent_in(span: Span, nouns: set[str]) -> bool:
+    """The value's clause is a relative clause on one of `nouns` ("shares, which have now
+    fallen 51%")."""
+    subject = _governing_subject(span)
+    if subject is None or subject.lower_ not in {"which", "that"}:
+        return False
+    verb = subject.head
+    return verb.dep_ == "relcl" and verb.head.lower_ in nouns
+
+
 def _governing_verb(span: Span) -> Token | None:
     """The nearest verb above a value, through a noun phrase or a comparative ("pay 90
     cents per share, up from 77 cents" -> pay for both)."""
@@ -1438,9 +1471,9 @@ def _governing_subject(span: Span) -> Token | None:
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
             return subjects[0]
-        if token.dep_ not in ("conj", "xcomp") or token.head.i == token.i:
+        if token.dep_ not in ("conj", "xcomp", "advcl") or token.head.i == token.i:
             return None
-        token = token.head
+        token = token.head  # "tourists traveled ..., equating to a revenue of $29.5 bn"
     return None
 
 

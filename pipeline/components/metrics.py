@@ -61,6 +61,8 @@ class MetricLexicon(BaseModel):
     people_nouns: list[str]
     public_modifiers: list[str]
     offer_words: list[str]
+    multi_year_spans: list[str]
+    threshold_words: list[str]
     stand_in_subjects: list[str]
     ratio_phrases: list[str]
     partial_parties: list[str]
