@@ -17,7 +17,7 @@ from pydantic import BaseModel, model_validator
 from .language_data import duplicates, load
 
 OrgKind = Literal["company", "unit", "public"]
-Via = Literal["ner", "gazetteer", "ticker", "pattern", "coref"]
+Via = Literal["ner", "gazetteer", "ticker", "pattern", "coref", "structure"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1192,8 +1192,10 @@ def subject_of(doc: Doc, start: int, end: int) -> OrgMention | None:
 
 def _subject(doc: Doc, start: int, end: int) -> OrgMention | None:
     mentions = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
-    if not mentions or not 0 <= start < end <= len(doc):
+    if not 0 <= start < end <= len(doc):
         return None
+    if not mentions:
+        return _unlabelled_subject(doc, start, end)
     info = doc.user_data.get(_DISCOURSE_KEY)
     blocks = info["blocks"] if info else [0]
     sent = doc[start].sent
@@ -1208,6 +1210,11 @@ def _subject(doc: Doc, start: int, end: int) -> OrgMention | None:
     before = [m for m in region if m.end <= start]
     if before:
         return before[-1]._.org
+    unlabelled = _unlabelled_subject(doc, start, end)
+    if unlabelled is not None:  # the article's own name for it, when it has one
+        first = unlabelled.name.split()[0].casefold()
+        known = [m._.org for m in mentions if m._.org.name.split()[0].casefold() == first]
+        return known[0] if known else unlabelled
     if info:
         for sent_start, index in reversed(info["subjects"]):
             if sent_start >= lo:
@@ -1219,6 +1226,64 @@ def _subject(doc: Doc, start: int, end: int) -> OrgMention | None:
             return mentions[info["salient"]]._.org
         return None
     return _salient(doc, (_Candidate(m.start, m.end, m._.org) for m in mentions))
+
+
+# Verbs whose subject owns the figure they govern even when the tagger calls it a person
+# ("Brightwell Pumps had net sales of EUR 7.3 mn"): people do not report, post or earn
+# a company's results.
+_RESULT_VERBS = frozenset({
+    "have", "report", "post", "record", "generate", "earn", "make", "book", "lose", "sell",
+    "ship", "employ", "cut", "lay", "deliver", "achieve", "turn",
+})
+
+
+def _unlabelled_subject(doc: Doc, start: int, end: int) -> OrgMention | None:
+    """A proper name the tagger left unlabelled (or called a person) that is the subject of
+    the verb governing a figure, or the possessor of that subject ("Brightwell Pumps had net
+    sales of EUR 7.3 mn", "Zomato had laid off 541 employees", "Immutable's flagship game
+    has made $4.5 million"). Not a speech verb's subject: "Smith said revenue rose" is no
+    claim that Smith is a company."""
+    token = doc[start:end].root
+    for _ in range(12):
+        if token.pos_ in ("VERB", "AUX") and not start <= token.i < end:
+            break
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    for _ in range(3):
+        if token.lemma_.casefold() in _speech():
+            return None
+        subjects = [
+            c
+            for c in token.children
+            if c.dep_ in ("nsubj", "nsubjpass")
+            and c.i < start
+            and "\n" not in doc[c.i : start].text  # on the figure's own line, before it
+        ]
+        if subjects:
+            if subjects[0].ent_type_ == "PERSON" and token.lemma_.casefold() not in _RESULT_VERBS:
+                return None  # "Chief executive Doug Marsh narrowed the forecast"
+            return _proper_name(subjects[0]) or next(
+                (_proper_name(c) for c in subjects[0].children if c.dep_ == "poss"), None
+            )
+        if token.dep_ not in ("conj", "xcomp") or token.head.i == token.i:
+            return None
+        token = token.head
+    return None
+
+
+def _proper_name(token: Token) -> OrgMention | None:
+    """The proper-noun name headed by `token` as an organization, unless it names a place,
+    a date, a person with a title, or a word that is no organization."""
+    if token.pos_ != "PROPN" or token.ent_type_ in ("GPE", "LOC", "NORP", "DATE", "TIME"):
+        return None
+    parts = [c for c in token.lefts if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN"]
+    first = min([token.i, *(c.i for c in parts)])
+    span = token.doc[first : token.i + 1]
+    if "\n" in span.text or any(t.lower_ in word_set("honorifics") for t in span):
+        return None
+    candidate = _named(span, "structure")
+    return candidate.org if candidate is not None else None
 
 
 def _by_structure(
