@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import gzip
 import io
 import json
@@ -25,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
+
+from .language_data import load
 
 log = logging.getLogger(__name__)
 
@@ -533,6 +537,38 @@ _PARAGRAPH = frozenset(
 )
 _LINE = frozenset({"br", "div", "li", "tr", "dt", "dd", "figcaption", "caption", "summary"})
 _CELL = frozenset({"td", "th"})
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})
+# A table's cells are joined by this character and its rows by line breaks, so a table
+# stays a grid in the text the pipeline reads (pipeline/tables.py reads it back).
+CELL_SEPARATOR = "\t"
+_PAGE = frozenset({"html", "body", "main", "article"})
+
+
+class _HtmlChrome(BaseModel):
+    """Schema of configs/html.yaml."""
+
+    tags: list[str]
+    chrome_words: list[str]
+
+
+@functools.cache
+def _chrome() -> tuple[frozenset[str], frozenset[str]]:
+    data = load("html.yaml", _HtmlChrome)
+    return (frozenset(t.casefold() for t in data.tags),
+            frozenset(w.casefold() for w in data.chrome_words))
+
+
+def _is_chrome(tag: str, attrs: Mapping[str, str | None]) -> bool:
+    """A navigation bar, caption, cookie banner or share box: never article text."""
+    tags, words = _chrome()
+    if tag in tags:
+        return True
+    if tag in _PAGE:  # a page-wide class ("cookie-consent-shown") says nothing of the text
+        return False
+    named = " ".join(attrs.get(k) or "" for k in ("class", "id", "role", "aria-label"))
+    named = re.sub(r"([a-z])([A-Z])", r"\1 \2", named)  # "shareButtons" -> "share Buttons"
+    return not words.isdisjoint(re.split(r"[^a-z0-9]+", named.casefold()))
 _META_FIELDS = {
     "article:published_time": "published",
     "og:published_time": "published",
@@ -558,21 +594,27 @@ class _VisibleText(HTMLParser):
         self._hidden: list[str] = []
         self._in_title = False
         self._pre = 0
+        self._cells = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "body":
             self._hidden = [t for t in self._hidden if t != "head"]
-        elif tag in _HIDDEN:
-            self._hidden.append(tag)
-        elif tag == "title":
+        elif tag == "title" and all(t == "head" for t in self._hidden):
             self._in_title = True
         elif tag in ("meta", "link"):
             self._metadata(dict(attrs))
+        elif tag in _HIDDEN or (tag not in _VOID and (
+                self._hidden or _is_chrome(tag, dict(attrs)))):
+            self._hidden.append(tag)  # inside a hidden element every tag nests, to close it
         elif tag == "pre":
             self._pre += 1
         self._break(tag)
-        if tag in _CELL and not self._hidden:
-            self.pieces.append("\t")
+        if tag == "tr":
+            self._cells = 0
+        elif tag in _CELL and not self._hidden:
+            if self._cells:  # between cells, so each row is one line of cells
+                self.pieces.append(CELL_SEPARATOR)
+            self._cells += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self._hidden:
@@ -610,13 +652,13 @@ class _VisibleText(HTMLParser):
         for piece in self.pieces:
             if isinstance(piece, int):
                 pending = max(pending, piece)
-            elif piece.strip() or (piece and not pending and out):
+            elif piece.strip() or piece == CELL_SEPARATOR or (piece and not pending and out):
                 if pending and out:
                     out.append("\n" * pending)
                 pending = 0
                 out.append(piece)
-        joined = re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(out))
-        return re.sub(r" {2,}", " ", joined).strip()
+        joined = re.sub(r" *\n *", "\n", "".join(out))  # a row's empty first cell keeps its tab
+        return re.sub(r" {2,}", " ", joined).strip(" \n")  # a first empty cell keeps its tab
 
 
 def reduce_html(markup: str) -> tuple[str, dict[str, str]]:
