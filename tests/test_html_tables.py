@@ -130,3 +130,40 @@ def test_reduce_html_keeps_empty_cells_in_place() -> None:
     text, _ = reduce_html("<table><tr><td></td><td>A</td><td></td></tr>"
                           "<tr><td>x</td><td>1</td><td>2</td></tr></table>")
     assert text.split("\n") == ["\tA\t", "x\t1\t2"]
+
+
+MIXED = """<table>
+<caption>Key figures (EUR million)</caption>
+<tr><th></th><th>FY2023</th><th>FY2022</th><th>Change, %</th></tr>
+<tr><td>Net sales</td><td>412.0</td><td>380.5</td><td>8.3</td></tr>
+<tr><td>Net sales, change %</td><td>8.3</td><td>4.1</td><td></td></tr>
+<tr><td>Operating income (EBIT)</td><td>31.6</td><td>29.9</td><td>5.7</td></tr>
+<tr><td>Employees, number</td><td>2,140</td><td>2,020</td><td>5.9</td></tr>
+</table>"""
+
+
+def test_rows_and_columns_of_other_units_give_nothing(nlp: Language, tmp_path: Path) -> None:
+    assert _facts(nlp, _document(tmp_path, MIXED)) == [
+        ("Nordvik Tools", "revenue", pytest.approx(412.0e6), "EUR", "2023", "412.0"),
+        ("Nordvik Tools", "revenue", pytest.approx(380.5e6), "EUR", "2022", "380.5"),
+        ("Nordvik Tools", "operating_income", pytest.approx(31.6e6), "EUR", "2023", "31.6"),
+        ("Nordvik Tools", "operating_income", pytest.approx(29.9e6), "EUR", "2022", "29.9"),
+    ]
+
+
+def test_column_periods_follow_the_companys_fiscal_calendar(tmp_path: Path) -> None:
+    from pipeline import load_pipeline
+    from pipeline.user_aliases import use_user_aliases
+
+    aliases = tmp_path / "aliases.yaml"
+    aliases.write_text("fiscal_calendars:\n  Nordvik Tools: {start_month: 7, naming: end}\n",
+                       encoding="utf-8")
+    quarterly = RESULTS.replace("Q4 2023", "Q2 2024").replace("Q4 2022", "Q2 2023")
+    try:
+        own = load_pipeline(aliases=aliases)
+        facts = list(extract_facts([_document(tmp_path, quarterly)], nlp=own))
+    finally:
+        use_user_aliases(None)
+    revenue = [(f.period, f.period_start, f.period_end) for f in facts if f.metric == "revenue"]
+    assert revenue == [("FY2024-Q2", date(2023, 10, 1), date(2023, 12, 31)),
+                       ("FY2023-Q2", date(2022, 10, 1), date(2022, 12, 31))]

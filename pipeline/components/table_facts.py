@@ -131,12 +131,28 @@ def _money_unit(text: str, dollar: str) -> tuple[str, float] | None:
     return None
 
 
-def _label_unit(cell: Cell, dollar: str) -> tuple[str, float] | None:
-    """A unit after the label's comma or in its parentheses: "EPS, SEK", "Sales (EUR m)"."""
-    if "," in cell.text:
-        return _money_unit(cell.text.rsplit(",", 1)[1], dollar)
-    inner = re.search(r"\(([^()]*)\)\s*$", cell.text)
-    return _money_unit(inner.group(1), dollar) if inner else None
+def _unit_part(text: str) -> str | None:
+    """What follows a label's last comma or stands in its closing parentheses: "EPS, SEK",
+    "Sales (EUR m)", "Key figures (EUR million)"."""
+    inner = re.search(r"\(([^()]*)\)\s*$", text)
+    if inner:
+        return inner.group(1)
+    return text.rsplit(",", 1)[1] if "," in text else None
+
+
+def _label_unit(cell: Cell, dollar: str) -> tuple[str, float] | bool | None:
+    """The money unit a row label or column header states; False when it states another
+    unit ("Net sales, change %", "Employees, number"); None when it states none."""
+    part = _unit_part(cell.text)
+    if part is None or _metric_of(Cell(part, 0, 0)) is not None:
+        return None  # "Operating income (EBIT)": a name, not a unit
+    return _money_unit(part, dollar) or False
+
+
+def _stated_unit(text: str, dollar: str) -> tuple[str, float] | None:
+    """The unit of a corner cell or caption: all of it ("SEK bn") or its unit part."""
+    part = _unit_part(text)
+    return _money_unit(text, dollar) or (_money_unit(part, dollar) if part else None)
 
 
 def _period_of(cell: Cell, calendar: period_rules.FiscalCalendar) -> period_rules.Period | None:
@@ -152,9 +168,9 @@ def _period_of(cell: Cell, calendar: period_rules.FiscalCalendar) -> period_rule
 def grid_facts(doc: Doc, table: GridTable, *, dollar: str = "USD") -> list[Fact]:
     """One fact per figure whose metric, period, unit and organization the table fixes."""
     corner = table.header[0]
-    table_unit = _money_unit(corner.text, dollar) if corner.text else None
+    table_unit = _stated_unit(corner.text, dollar) if corner.text else None
     if table_unit is None and table.caption is not None:
-        table_unit = _money_unit(table.caption.text, dollar)
+        table_unit = _stated_unit(table.caption.text, dollar)
     span = doc.char_span(table.char_start, table.char_end, alignment_mode="expand")
     if span is None:
         return []
@@ -167,13 +183,17 @@ def grid_facts(doc: Doc, table: GridTable, *, dollar: str = "USD") -> list[Fact]
     facts: list[Fact] = []
     for row in table.rows:
         label = row[0]
-        row_unit = _label_unit(label, dollar) or table_unit
+        row_unit = _label_unit(label, dollar)
+        if row_unit is False:
+            continue  # a row of another unit: percentages, headcount
+        row_unit = row_unit or table_unit
         for column, cell in zip(table.header[1:], row[1:], strict=False):
             figure = _FIGURE.match(cell.text)
             metric = _metric_of(label) or _metric_of(column)
             period = _period_of(column, calendar) or _period_of(label, calendar)
-            unit = _label_unit(column, dollar) or row_unit
-            if figure is None or metric is None or period is None or unit is None:
+            column_unit = _label_unit(column, dollar)
+            unit = row_unit if column_unit is None else column_unit
+            if figure is None or metric is None or period is None or not isinstance(unit, tuple):
                 continue
             currency, scale = unit
             if metric in PER_SHARE:
