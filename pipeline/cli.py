@@ -166,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, default=Path("models/newsfacts-en"),
                    metavar="DIR", help="where to write it (default: models/newsfacts-en)")
     p.add_argument("--model", metavar="NAME_OR_DIR", help="base spaCy model name or directory")
+    _aliases_flag(p)
     return parser
 
 
@@ -373,7 +374,7 @@ def cmd_quantities(args: argparse.Namespace) -> int:
 def cmd_build_model(args: argparse.Namespace) -> int:
     from .extract import build_model
 
-    path = build_model(args.output, model=args.model)
+    path = build_model(args.output, model=args.model, aliases=args.aliases)
     print(f"pipeline written to {path}", file=sys.stderr)
     return EXIT_OK
 

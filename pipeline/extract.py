@@ -49,7 +49,7 @@ def add_components(nlp: Language, *, aliases: str | Path | None = None) -> Langu
     configs/); it becomes the organizations component's `aliases` setting, replacing that
     component when the pipeline already has it.
     """
-    config = {"aliases": str(aliases)} if aliases is not None else {}
+    config = {"aliases": str(Path(aliases).resolve())} if aliases is not None else {}
     if config and ORGANIZATIONS in nlp.pipe_names:
         nlp.replace_pipe(ORGANIZATIONS, ORGANIZATIONS, config=config)
     for name in COMPONENTS:
@@ -316,13 +316,15 @@ def _extract(documents: Iterable[Document | str], nlp: Language, batch_size: int
         yield from result.facts
 
 
-def build_model(path: str | Path, *, model: str | None = None) -> Path:
+def build_model(path: str | Path, *, model: str | None = None,
+                aliases: str | Path | None = None) -> Path:
     """Write the assembled pipeline (base model + newsfacts components) to `path`.
 
     `spacy.load(path)` then gives the same facts as `load_pipeline()`, once `pipeline` is
-    imported so the component factories are registered.
+    imported so the component factories are registered. With `aliases`, the pipeline's
+    configuration names that user alias file (by its absolute path), read again at load.
     """
-    nlp = load_pipeline(model)
+    nlp = load_pipeline(model, aliases=aliases)
     base = f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', 'model')}"
     nlp.meta["name"] = "newsfacts_en"
     nlp.meta["version"] = package_version()

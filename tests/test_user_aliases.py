@@ -135,3 +135,17 @@ def test_the_cli_flag_reaches_the_facts_and_a_bad_file_is_exit_2(
     err = capsys.readouterr().err
     assert str(bad) in err and "start_month" in err
     assert not again.exists()
+
+
+def test_a_saved_pipeline_reads_its_user_file_again_at_load(
+        tmp_path: Path, user_file: Path) -> None:
+    import spacy
+
+    from pipeline.extract import build_model
+
+    saved = build_model(tmp_path / "model", aliases=user_file)
+    use_user_aliases(None)
+    loaded = spacy.load(saved)
+    assert active_user_aliases() is not None
+    assert _facts(loaded, SENTENCES[1])[0][:4] == (
+        "Harrowgate Instruments", "operating_income", 3.1e6, "FY2023-Q2")
