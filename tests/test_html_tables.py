@@ -167,3 +167,19 @@ def test_column_periods_follow_the_companys_fiscal_calendar(tmp_path: Path) -> N
     revenue = [(f.period, f.period_start, f.period_end) for f in facts if f.metric == "revenue"]
     assert revenue == [("FY2024-Q2", date(2023, 10, 1), date(2023, 12, 31)),
                        ("FY2023-Q2", date(2022, 10, 1), date(2022, 12, 31))]
+
+
+def test_chrome_named_by_class_id_or_role_is_dropped_but_never_the_article() -> None:
+    page = """<body><div id="newsletter-signup"><p>Get our 5 top stories daily.</p></div>
+<aside class="relatedArticles"><h3>Rivals post 9% growth</h3></aside>
+<div role="dialog" aria-label="Cookie consent"><p>We and 143 partners use cookies.</p></div>
+<ul class="social-links"><li>Follow us</li></ul>
+<p>Halvard Machinery Group said sales rose 4% to USD 310 million.</p></body>"""
+    text, _ = reduce_html(page)
+    assert text == "Halvard Machinery Group said sales rose 4% to USD 310 million."
+    boxed = """<body><div class="story-body has-share-bar">
+<p>Halvard Machinery Group said sales rose 4% to USD 310 million.</p>
+<p>It expects growth next year.</p></div>
+<div class="share-bar">Share</div></body>"""
+    text, _ = reduce_html(boxed)
+    assert "USD 310 million" in text and "growth next year" in text
