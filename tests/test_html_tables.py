@@ -183,3 +183,15 @@ def test_chrome_named_by_class_id_or_role_is_dropped_but_never_the_article() -> 
 <div class="share-bar">Share</div></body>"""
     text, _ = reduce_html(boxed)
     assert "USD 310 million" in text and "growth next year" in text
+
+
+@pytest.mark.parametrize(("label", "unit"), [
+    ("SEK bn", ("SEK", 1e9)), ("(EUR million)", ("EUR", 1e6)), ("MSEK", ("SEK", 1e6)),
+    ("$m", ("USD", 1e6)), ("Amounts in NOK m", ("NOK", 1e6)),
+    ("in millions of euros", ("EUR", 1e6)), ("USD thousands", ("USD", 1e3)),
+    ("Key figures", None), ("%", None), ("number", None),
+])
+def test_the_unit_a_table_label_states(label: str, unit: tuple[str, float] | None) -> None:
+    from pipeline.components.table_facts import _money_unit
+
+    assert _money_unit(label, "USD") == unit

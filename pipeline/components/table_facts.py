@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from .. import organizations as org_rules
 from .. import periods as period_rules
-from .. import quantities
+from .. import quantities, value_grammar
 from ..facts import Fact
 from ..tables import Cell, FlatTable, GridTable, is_negative
 from . import metrics
@@ -112,22 +112,30 @@ def _metric_of(cell: Cell) -> str | None:
 
 
 def _money_unit(text: str, dollar: str) -> tuple[str, float] | None:
-    """The currency and scale a unit label states ("SEK bn", "(EUR million)", "MSEK", "$m"):
-    found by reading it with a figure 1 put where a figure goes."""
-    text = text.strip(" ()[]:,")
-    for prefix in ("in ", "amounts in ", "figures in "):
-        if text.casefold().startswith(prefix):
-            text = text[len(prefix):]
-    if not text or len(text) > 30 or any(ch.isdigit() for ch in text):
-        return None
-    words = text.split()
-    tries = [" ".join([*words[:k], "1", *words[k:]]) for k in range(len(words) + 1)]
-    tries += [text[:i] + "1" + text[i:] for i in range(len(text) + 1)]
-    for candidate in tries:
-        found = quantities.find_quantities(candidate, default_dollar=dollar)
-        if (len(found) == 1 and found[0].kind == "money" and found[0].char_start == 0
-                and found[0].char_end == len(candidate)):
-            return found[0].unit, found[0].value
+    """The currency and scale a unit label states ("SEK bn", "(EUR million)", "MSEK", "$m",
+    "Amounts in SEK m"): found by reading its last words with a figure 1 put where a figure
+    goes."""
+    words = text.strip(" ()[]:,").split()
+    scales = value_grammar.grammar().scales
+    for start in range(len(words)):
+        tail = words[start:]
+        # a scale word before the currency: "in millions of euros"
+        dropped = [scales[w.casefold()] for w in words[:start] if w.casefold() in scales]
+        if len(dropped) > 1:
+            return None
+        joined = " ".join(tail)
+        if len(joined) > 30 or any(ch.isdigit() for ch in joined):
+            continue
+        tries = [" ".join([*tail[:k], "1", *tail[k:]]) for k in range(len(tail) + 1)]
+        tries += [joined[:i] + "1" + joined[i:] for i in range(len(joined) + 1)]
+        for candidate in tries:
+            found = quantities.find_quantities(candidate, default_dollar=dollar)
+            if (len(found) == 1 and found[0].kind == "money" and found[0].char_start == 0
+                    and found[0].char_end == len(candidate)):
+                scale = found[0].value
+                if dropped and scale != 1.0:
+                    return None  # two scales: "millions of EUR m"
+                return found[0].unit, scale * (dropped[0] if dropped else 1.0)
     return None
 
 
