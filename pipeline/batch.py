@@ -34,6 +34,7 @@ from .errors import ConfigError, InputError
 from .facts import FACT_COLUMNS, read_facts
 from .output_paths import refuse_overwriting_inputs
 from .settings import Settings
+from .user_aliases import read_user_aliases, use_user_aliases
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -121,6 +122,7 @@ class _Job:
     model: str | None
     batch_size: int
     max_chars: int
+    aliases: str | None = None
 
 
 def extract_corpus(
@@ -138,10 +140,12 @@ def extract_corpus(
     text_column: str = "text",
     id_column: str | None = None,
     published_column: str | None = None,
+    aliases: str | Path | None = None,
 ) -> BatchSummary:
     """Facts of every document of `inputs` into `output` (.jsonl, .csv or .parquet).
 
     Documents that cannot be read or processed go to `<output stem>.errors.jsonl`.
+    `aliases` is a user alias file merged over configs/ (`pipeline.user_aliases`).
     """
     output = Path(output)
     errors_path = output.with_name(output.stem + ".errors.jsonl")
@@ -149,7 +153,7 @@ def extract_corpus(
     summary = _extract_stage(
         inputs, output, errors_path, workers=workers, engine=engine, scheduler=scheduler,
         resume=resume, quiet=quiet, model=model, settings=settings, chunk_docs=chunk_docs,
-        columns=Columns(text_column, id_column, published_column),
+        columns=Columns(text_column, id_column, published_column), aliases=aliases,
     )
     shutil.rmtree(_workdir(output), ignore_errors=True)
     return summary
@@ -170,6 +174,7 @@ def run_corpus(
     text_column: str = "text",
     id_column: str | None = None,
     published_column: str | None = None,
+    aliases: str | Path | None = None,
 ) -> BatchSummary:
     """Extract, aggregate and report into `outdir`.
 
@@ -197,6 +202,7 @@ def run_corpus(
             inputs, facts_path, errors_path, workers=workers, engine=engine,
             scheduler=scheduler, resume=resume, quiet=quiet, model=model, settings=settings,
             chunk_docs=chunk_docs, columns=Columns(text_column, id_column, published_column),
+            aliases=aliases,
         )
     except ConfigError:
         if created and not any(outdir.iterdir()):
@@ -266,6 +272,7 @@ def _extract_stage(
     settings: Settings | None,
     chunk_docs: int,
     columns: Columns,
+    aliases: str | Path | None = None,
 ) -> BatchSummary:
     if output.suffix.lower() not in OUTPUT_SUFFIXES:
         raise ValueError(f"unknown output format {output.suffix!r}: use .jsonl, .csv or .parquet")
@@ -274,6 +281,12 @@ def _extract_stage(
     settings = settings or Settings()
     if model is not None:
         settings = settings.model_copy(update={"models": (str(model),)})
+    if aliases is not None:
+        settings = settings.model_copy(update={"aliases": str(aliases)})
+    if settings.aliases is not None:  # absolute, for workers in other folders; checked now
+        user_file = str(Path(settings.aliases).resolve())
+        read_user_aliases(user_file)
+        settings = settings.model_copy(update={"aliases": user_file})
     cores = os.cpu_count() or 1
     if workers is not None and workers > cores and not scheduler:
         log.warning("--workers %d is more than the %d cores here; using %d", workers, cores,
@@ -288,12 +301,13 @@ def _extract_stage(
         "models": list(settings.models), "batch_size": settings.batch_size,
         "max_chunk_chars": settings.max_chunk_chars, "chunk_docs": chunk_docs,
         "text_column": columns.text, "id_column": columns.id,
-        "published_column": columns.published,
+        "published_column": columns.published, "aliases": settings.aliases,
     }
     summary.versions = _versions(settings)
 
     workdir = _workdir(output).resolve()  # absolute: workers may run in another folder
-    job = _Job(str(workdir), model, settings.batch_size, settings.max_chunk_chars)
+    job = _Job(str(workdir), model, settings.batch_size, settings.max_chunk_chars,
+               settings.aliases)
     fingerprint = {**_fingerprint(inputs, job, chunk_docs), "columns": list(
         (columns.text, columns.id, columns.published))}
     done = _prepare_workdir(workdir, fingerprint, resume=resume)
@@ -353,18 +367,19 @@ def _chunks(items: Iterable[Item], *, max_docs: int, max_chars: int) -> Iterator
 
 
 @functools.cache
-def _pipeline(model: str | None) -> Language:
+def _pipeline(model: str | None, aliases: str | None = None) -> Language:
     """The spaCy pipeline, loaded once per process (main, pool worker or Dask worker)."""
     from .extract import load_pipeline
 
-    return load_pipeline(model)
+    return load_pipeline(model, aliases=aliases)
 
 
 def process_chunk(index: int, items: list[Item], job: _Job) -> dict[str, int]:
     """Extract one chunk into its part files; the `.done.json` marker is written last."""
     from .extract import process
 
-    nlp = _pipeline(job.model)
+    nlp = _pipeline(job.model, job.aliases)
+    use_user_aliases(job.aliases)  # the user file of this job, whichever pipeline came last
     facts_part = _part(job.workdir, index, "facts.jsonl")
     errors_part = _part(job.workdir, index, "errors.jsonl")
     meta = {"index": index, "documents": 0, "failed": 0, "facts": 0, "gold": 0}
@@ -403,8 +418,15 @@ def _fingerprint(inputs: Sequence[str | Path], job: _Job, chunk_docs: int) -> di
                 files.append([str(file.resolve()), stat.st_size, stat.st_mtime_ns])
     digest = hashlib.sha256(json.dumps(files).encode()).hexdigest()
     return {"format": WORK_FORMAT, "inputs": [str(Path(p).resolve()) for p in inputs],
-            "files": digest, "model": job.model, "chunk_docs": chunk_docs,
+            "files": digest, "model": job.model, "aliases": _file_digest(job.aliases),
+            "chunk_docs": chunk_docs,
             "chunk_chars": CHUNK_CHARS, "max_chars": job.max_chars, "batch_size": job.batch_size}
+
+
+def _file_digest(path: str | None) -> list[str] | None:
+    if path is None:
+        return None
+    return [path, hashlib.sha256(Path(path).read_bytes()).hexdigest()]
 
 
 def _prepare_workdir(workdir: Path, fingerprint: dict[str, Any], *, resume: bool
@@ -563,7 +585,7 @@ class _InlineEngine:
         return None
 
 
-def _init_pool_worker(model: str | None, parent: int) -> None:
+def _init_pool_worker(model: str | None, aliases: str | None, parent: int) -> None:
     """Load the pipeline once; leave Ctrl-C to the parent; die with the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -573,7 +595,7 @@ def _init_pool_worker(model: str | None, parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
-    _pipeline(model)
+    _pipeline(model, aliases)
 
 
 class _PoolEngine:
@@ -587,7 +609,7 @@ class _PoolEngine:
     def _start(self) -> cf.ProcessPoolExecutor:
         return cf.ProcessPoolExecutor(
             max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_pool_worker, initargs=(self.job.model, os.getpid()))
+            initializer=_init_pool_worker, initargs=(self.job.model, self.job.aliases, os.getpid()))
 
     def submit(self, index: int, items: list[Item]) -> cf.Future[dict[str, int]]:
         return self.pool.submit(process_chunk, index, items, self.job)
@@ -613,7 +635,7 @@ def _sees_token(path: str, token: str) -> bool:
         return False
 
 
-def _dask_plugin(model: str | None) -> Any:
+def _dask_plugin(model: str | None, aliases: str | None) -> Any:
     from distributed.diagnostics.plugin import WorkerPlugin
 
     class LoadPipeline(WorkerPlugin):
@@ -622,7 +644,7 @@ def _dask_plugin(model: str | None) -> Any:
         name = "newsfacts-pipeline"
 
         def setup(self, worker: Any) -> None:
-            _pipeline(model)
+            _pipeline(model, aliases)
 
     return LoadPipeline()
 
@@ -655,7 +677,7 @@ class _DaskEngine:
                                         dashboard_address=None)
             self.client = Client(self.cluster)
         self.slots = 2 * max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
-        self.client.register_plugin(_dask_plugin(job.model))
+        self.client.register_plugin(_dask_plugin(job.model, job.aliases))
         self.run_id = hashlib.sha1(f"{job.workdir}{time.time()}".encode()).hexdigest()[:8]
 
     def _check_workers_see(self, workdir: Path) -> None:

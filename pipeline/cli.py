@@ -40,6 +40,15 @@ EXIT_CODES = (
     "130 interrupted (rerun with --resume); 141 output pipe closed."
 )
 
+QUANTITIES_EPILOG = (
+    "INPUT is any container `extract` reads (JSON Lines, .json, CSV, Parquet, .txt, .md, "
+    ".html, a folder of these), but not standard input. Each quantity is found in the text "
+    "alone, without the organization or metric a fact needs; its span indexes the "
+    "document text. exit codes: 0 every document read; 1 some documents could not be read "
+    "(reasons on stderr), the others are written; 2 bad usage (missing input, unknown "
+    "output format, output that is an input) and nothing written."
+)
+
 
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
@@ -71,6 +80,7 @@ def _add_batch_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", metavar="NAME_OR_DIR",
                         help="spaCy package name or pipeline directory (default: the "
                              "installed English model)")
+    _aliases_flag(parser)
     parser.add_argument("--text-column", default="text", metavar="NAME",
                         help="field or column holding the article text (default: text)")
     parser.add_argument("--id-column", metavar="NAME",
@@ -79,6 +89,14 @@ def _add_batch_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--published-column", metavar="NAME",
                         help="field or column holding the publication date (default: "
                              "published)")
+
+
+def _aliases_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--aliases", type=Path, metavar="FILE",
+                        help="user alias file (YAML) merged over the shipped data: "
+                             "`companies:` (canonical name: [aliases]) and "
+                             "`fiscal_calendars:` (name: {start_month, start_day, naming: "
+                             "start|end, aliases}); a bad file is exit 2 (see README)")
 
 
 def _inputs(parser: argparse.ArgumentParser) -> None:
@@ -94,9 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, text: str) -> argparse.ArgumentParser:
+    def command(name: str, text: str, epilog: str | None = None) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=text, description=text,
-                              epilog=f"{INPUT_FORMATS} {EXIT_CODES}")
+                              epilog=epilog or f"{INPUT_FORMATS} {EXIT_CODES}")
 
     p = command("extract", "mention-level facts of every document")
     _inputs(p)
@@ -124,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="documents to extract from first")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--model", metavar="NAME_OR_DIR", help="spaCy model name or directory")
+    _aliases_flag(p)
 
     p = command("aggregate", "deduplicated fact table from facts files")
     p.add_argument("facts", nargs="+", type=Path, metavar="FACTS",
@@ -131,16 +150,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
                    help="fact table: .parquet (typed, dates as date32) or .csv")
 
-    p = sub.add_parser("quantities", help="every money, percent, count and rate quantity")
-    p.add_argument("inputs", nargs="+", type=Path)
-    p.add_argument("--text-column", default="text")
-    p.add_argument("-o", "--output", type=Path, required=True,
-                   help=".jsonl, .csv or .parquet (columns include kind and denominator)")
+    p = command("quantities", "every money, percent, count and rate quantity of the "
+                "documents, whether or not it is a fact (no spaCy model needed)",
+                epilog=QUANTITIES_EPILOG)
+    p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
+                   help="articles to read (files or folders; not standard input)")
+    p.add_argument("--text-column", default="text", metavar="NAME",
+                   help="field or column holding the article text (default: text)")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
+                   help="quantities file: .jsonl, .csv or .parquet, one row a quantity "
+                        "with doc_id, text, char_start, char_end, kind (money, percent, "
+                        "count, rate), value, unit and denominator; must not be an input")
 
     p = command("build-model", "assemble the spaCy pipeline directory")
     p.add_argument("-o", "--output", type=Path, default=Path("models/newsfacts-en"),
                    metavar="DIR", help="where to write it (default: models/newsfacts-en)")
     p.add_argument("--model", metavar="NAME_OR_DIR", help="base spaCy model name or directory")
+    _aliases_flag(p)
     return parser
 
 
@@ -202,7 +228,7 @@ def _batch_options(args: argparse.Namespace) -> dict[str, Any]:
     return {"workers": args.workers, "engine": engine, "scheduler": args.scheduler,
             "resume": args.resume, "quiet": args.quiet, "model": args.model,
             "text_column": args.text_column, "id_column": args.id_column,
-            "published_column": args.published_column}
+            "published_column": args.published_column, "aliases": args.aliases}
 
 
 def _report_errors(summary: Any) -> int:
@@ -298,7 +324,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         from .documents import Document, read_documents
         from .extract import extract_facts, load_pipeline
 
-        nlp = load_pipeline(args.model)
+        nlp = load_pipeline(args.model, aliases=args.aliases)
         documents = []
         for item in read_documents(args.inputs):
             if isinstance(item, Document):
@@ -328,11 +354,12 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
 
 
 def cmd_quantities(args: argparse.Namespace) -> int:
-    from .documents import DocumentError, read_documents
+    from .documents import DocumentError, check_inputs, read_documents
+    from .output_paths import refuse_overwriting_inputs
     from .quantities import write_quantities
 
-    if any(Path(p).resolve() == args.output.resolve() for p in args.inputs):
-        raise ValueError(f"{args.output}: is an input; choose another output file")
+    refuse_overwriting_inputs(args.inputs, [args.output])
+    check_inputs(args.inputs, text_column=args.text_column)
     documents = list(read_documents(args.inputs, text_column=args.text_column))
     good = [d for d in documents if not isinstance(d, DocumentError)]
     count = write_quantities(good, args.output)
@@ -347,7 +374,7 @@ def cmd_quantities(args: argparse.Namespace) -> int:
 def cmd_build_model(args: argparse.Namespace) -> int:
     from .extract import build_model
 
-    path = build_model(args.output, model=args.model)
+    path = build_model(args.output, model=args.model, aliases=args.aliases)
     print(f"pipeline written to {path}", file=sys.stderr)
     return EXIT_OK
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import gzip
 import io
 import json
@@ -25,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
+
+from .language_data import load
 
 log = logging.getLogger(__name__)
 
@@ -533,6 +537,39 @@ _PARAGRAPH = frozenset(
 )
 _LINE = frozenset({"br", "div", "li", "tr", "dt", "dd", "figcaption", "caption", "summary"})
 _CELL = frozenset({"td", "th"})
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})
+# A table's cells are joined by this character and its rows by line breaks, so a table
+# stays a grid in the text the pipeline reads (pipeline/tables.py reads it back).
+CELL_SEPARATOR = "\t"
+_PAGE = frozenset({"html", "body", "main", "article"})
+
+
+class _HtmlChrome(BaseModel):
+    """Schema of configs/html.yaml."""
+
+    tags: list[str]
+    chrome_words: list[str]
+
+
+@functools.cache
+def _chrome() -> tuple[frozenset[str], frozenset[str]]:
+    data = load("html.yaml", _HtmlChrome)
+    return (frozenset(t.casefold() for t in data.tags),
+            frozenset(w.casefold() for w in data.chrome_words))
+
+
+def _is_chrome(tag: str, attrs: Mapping[str, str | None], *, by_attributes: bool = True
+               ) -> bool:
+    """A navigation bar, caption, cookie banner or share box: never article text."""
+    tags, words = _chrome()
+    if tag in tags:
+        return True
+    if tag in _PAGE or not by_attributes:  # a page-wide class ("cookie-consent-shown")
+        return False
+    named = " ".join(attrs.get(k) or "" for k in ("class", "id", "role", "aria-label"))
+    named = re.sub(r"([a-z])([A-Z])", r"\1 \2", named)  # "shareButtons" -> "share Buttons"
+    return not words.isdisjoint(re.split(r"[^a-z0-9]+", named.casefold()))
 _META_FIELDS = {
     "article:published_time": "published",
     "og:published_time": "published",
@@ -550,34 +587,54 @@ _META_FIELDS = {
 class _VisibleText(HTMLParser):
     """Collects the text a reader sees, with block elements as line or paragraph breaks."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, by_attributes: bool = True) -> None:
         super().__init__(convert_charrefs=True)
+        self.by_attributes = by_attributes
+        # paragraph text kept, and dropped inside elements hidden for their class or id
+        self.paragraph_chars = [0, 0]
+        self._paragraphs = 0
+        self._by_class_from: int | None = None
         self.pieces: list[str | int] = []
         self.title: list[str] = []
         self.meta: dict[str, str] = {}
         self._hidden: list[str] = []
         self._in_title = False
         self._pre = 0
+        self._cells = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "body":
             self._hidden = [t for t in self._hidden if t != "head"]
-        elif tag in _HIDDEN:
-            self._hidden.append(tag)
-        elif tag == "title":
+        elif tag == "title" and all(t == "head" for t in self._hidden):
             self._in_title = True
         elif tag in ("meta", "link"):
             self._metadata(dict(attrs))
+        elif tag in _HIDDEN or (tag not in _VOID and self._hidden):
+            self._hidden.append(tag)  # inside a hidden element every tag nests, to close it
+        elif tag not in _VOID and _is_chrome(tag, dict(attrs), by_attributes=self.by_attributes):
+            if tag not in _chrome()[0]:
+                self._by_class_from = len(self._hidden)
+            self._hidden.append(tag)
         elif tag == "pre":
             self._pre += 1
+        if tag == "p":
+            self._paragraphs += 1
         self._break(tag)
-        if tag in _CELL and not self._hidden:
-            self.pieces.append("\t")
+        if tag == "tr":
+            self._cells = 0
+        elif tag in _CELL and not self._hidden:
+            if self._cells:  # between cells, so each row is one line of cells
+                self.pieces.append(CELL_SEPARATOR)
+            self._cells += 1
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "p":
+            self._paragraphs = max(0, self._paragraphs - 1)
         if tag in self._hidden:
             index = len(self._hidden) - 1 - self._hidden[::-1].index(tag)
             del self._hidden[index:]
+            if self._by_class_from is not None and index <= self._by_class_from:
+                self._by_class_from = None
         elif tag == "title":
             self._in_title = False
         elif tag == "pre":
@@ -586,6 +643,8 @@ class _VisibleText(HTMLParser):
             self._break(tag)
 
     def handle_data(self, data: str) -> None:
+        if self._paragraphs and (not self._hidden or self._by_class_from is not None):
+            self.paragraph_chars[int(self._by_class_from is not None)] += len(data.strip())
         if self._in_title:
             self.title.append(data)
         elif not self._hidden:
@@ -610,13 +669,13 @@ class _VisibleText(HTMLParser):
         for piece in self.pieces:
             if isinstance(piece, int):
                 pending = max(pending, piece)
-            elif piece.strip() or (piece and not pending and out):
+            elif piece.strip() or piece == CELL_SEPARATOR or (piece and not pending and out):
                 if pending and out:
                     out.append("\n" * pending)
                 pending = 0
                 out.append(piece)
-        joined = re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(out))
-        return re.sub(r" {2,}", " ", joined).strip()
+        joined = re.sub(r" *\n *", "\n", "".join(out))  # a row's empty first cell keeps its tab
+        return re.sub(r" {2,}", " ", joined).strip(" \n")  # a first empty cell keeps its tab
 
 
 def reduce_html(markup: str) -> tuple[str, dict[str, str]]:
@@ -624,10 +683,17 @@ def reduce_html(markup: str) -> tuple[str, dict[str, str]]:
 
     Scripts, styles and the head are dropped, block elements become line or paragraph
     breaks and entities are unescaped, so sentences of different blocks never run together.
+    Page chrome (configs/html.yaml) is dropped too; an element dropped for its class or id
+    must not hold most of the page's paragraphs, else only the chrome tags are dropped.
     """
     parser = _VisibleText()
     parser.feed(markup)
     parser.close()
+    kept, dropped = parser.paragraph_chars
+    if dropped > kept:  # "post-body has-share-bar": the class named the article's own box
+        parser = _VisibleText(by_attributes=False)
+        parser.feed(markup)
+        parser.close()
     meta = dict(parser.meta)
     title = re.sub(r"\s+", " ", "".join(parser.title)).strip()
     if title:

@@ -22,10 +22,12 @@ from .documents import Document, DocumentError
 from .errors import ConfigError
 from .facts import Fact
 from .settings import Settings
+from .user_aliases import read_user_aliases
 
 log = logging.getLogger(__name__)
 
 COMPONENTS: tuple[str, ...] = components.PIPE_NAMES
+ORGANIZATIONS = components.organizations.NAME
 
 
 def load_base_model(settings: Settings | None = None) -> Language:
@@ -40,19 +42,31 @@ def load_base_model(settings: Settings | None = None) -> Language:
     raise ConfigError("no spaCy model could be loaded; tried: " + "; ".join(tried))
 
 
-def add_components(nlp: Language) -> Language:
-    """Add the newsfacts components after the model's own, skipping any already there."""
+def add_components(nlp: Language, *, aliases: str | Path | None = None) -> Language:
+    """Add the newsfacts components after the model's own, skipping any already there.
+
+    `aliases` is a user alias file (companies, aliases and fiscal calendars merged over
+    configs/); it becomes the organizations component's `aliases` setting, replacing that
+    component when the pipeline already has it.
+    """
+    config = {"aliases": str(Path(aliases).resolve())} if aliases is not None else {}
+    if config and ORGANIZATIONS in nlp.pipe_names:
+        nlp.replace_pipe(ORGANIZATIONS, ORGANIZATIONS, config=config)
     for name in COMPONENTS:
         if name not in nlp.pipe_names:
-            nlp.add_pipe(name)
+            nlp.add_pipe(name, config=config if name == ORGANIZATIONS else {})
     return nlp
 
 
-def load_pipeline(model: str | Path | None = None, *, settings: Settings | None = None) -> Language:
+def load_pipeline(model: str | Path | None = None, *, settings: Settings | None = None,
+                  aliases: str | Path | None = None) -> Language:
     """A spaCy pipeline that sets `doc._.facts`.
 
     `model` is a spaCy package name or a directory (for example the assembled pipeline in
-    `models/newsfacts-en`); by default the installed English model is used.
+    `models/newsfacts-en`); by default the installed English model is used. `aliases` (or
+    `settings.aliases`) is a user alias file: YAML with `companies:` and `fiscal_calendars:`
+    in the schemas of configs/organizations.yaml and configs/fiscal_calendars.yaml, merged
+    over them; a bad file raises `ConfigError` naming it.
 
     >>> nlp = load_pipeline()
     >>> doc = nlp("Sony posted a net loss of 50 billion yen in 2014.")
@@ -62,7 +76,11 @@ def load_pipeline(model: str | Path | None = None, *, settings: Settings | None 
     settings = settings or Settings()
     if model is not None:
         settings = settings.model_copy(update={"models": (str(model),)})
-    return add_components(load_base_model(settings))
+    if aliases is None:
+        aliases = settings.aliases
+    if aliases is not None:
+        read_user_aliases(aliases)  # a bad file fails before the model loads
+    return add_components(load_base_model(settings), aliases=aliases)
 
 
 @dataclass(slots=True)
@@ -298,13 +316,15 @@ def _extract(documents: Iterable[Document | str], nlp: Language, batch_size: int
         yield from result.facts
 
 
-def build_model(path: str | Path, *, model: str | None = None) -> Path:
+def build_model(path: str | Path, *, model: str | None = None,
+                aliases: str | Path | None = None) -> Path:
     """Write the assembled pipeline (base model + newsfacts components) to `path`.
 
     `spacy.load(path)` then gives the same facts as `load_pipeline()`, once `pipeline` is
-    imported so the component factories are registered.
+    imported so the component factories are registered. With `aliases`, the pipeline's
+    configuration names that user alias file (by its absolute path), read again at load.
     """
-    nlp = load_pipeline(model)
+    nlp = load_pipeline(model, aliases=aliases)
     base = f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', 'model')}"
     nlp.meta["name"] = "newsfacts_en"
     nlp.meta["version"] = package_version()

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, model_validator
 
 from .language_data import duplicates, load
+from .user_aliases import UserAliases, active_user_aliases
 
 OrgKind = Literal["company", "unit", "public"]
 Via = Literal["ner", "gazetteer", "ticker", "pattern", "coref", "structure"]
@@ -97,12 +98,17 @@ def organization_data() -> OrganizationData:
     return load("organizations.yaml", OrganizationData)
 
 
-@cache
 def _company_surfaces() -> dict[str, list[str]]:
+    return _company_surfaces_with(active_user_aliases())
+
+
+@cache
+def _company_surfaces_with(user: UserAliases | None) -> dict[str, list[str]]:
     """Canonical company name -> its surface forms, from organizations.yaml and the alias lists
     of fiscal_calendars.yaml, so that one name is used everywhere ("Nissan Motor Co" ->
     "Nissan"). A calendar entry that shares a surface with a listed company joins that company
-    under the listed name."""
+    under the listed name. The user alias file comes last: its companies keep every form it
+    gives them, taken from any shipped owner."""
     companies = {name: [name, *forms] for name, forms in organization_data().companies.items()}
     owner = {fold(form): name for name, forms in companies.items() for form in forms}
     calendars = load("fiscal_calendars.yaml", _FiscalCalendarNames).companies
@@ -112,7 +118,19 @@ def _company_surfaces() -> dict[str, list[str]]:
         fresh = [f for f in forms if fold(f) not in owner]
         companies.setdefault(listed, []).extend(fresh)
         owner.update({fold(f): listed for f in fresh})
-    return companies
+    if user is None:
+        return companies
+    own = {name: list(forms) for name, forms in user.companies}
+    for name, calendar in user.calendars:
+        own.setdefault(name, []).extend(calendar.aliases)
+    for name, added in own.items():
+        taken = {fold(f) for f in (name, *added)}
+        for other, surfaces in companies.items():
+            if other != name:
+                surfaces[:] = [f for f in surfaces if fold(f) not in taken]
+        companies.setdefault(name, [name])
+        companies[name].extend(f for f in added if f not in companies[name])
+    return {name: forms for name, forms in companies.items() if forms}
 
 
 def fold(text: str) -> str:
@@ -120,28 +138,46 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split()).strip(" .,;:'\"()")
 
 
-@cache
 def _alias_index() -> dict[str, tuple[str, OrgKind, str | None]]:
+    return _alias_index_with(active_user_aliases())
+
+
+@cache
+def _alias_index_with(user: UserAliases | None) -> dict[str, tuple[str, OrgKind, str | None]]:
     data = organization_data()
     index: dict[str, tuple[str, OrgKind, str | None]] = {}
-    for name, forms in _company_surfaces().items():
+    surfaces = _company_surfaces_with(user)
+    for name, forms in surfaces.items():
         for form in forms:
             index[fold(form)] = (name, "company", None)
     for name, unit in data.units.items():
         for form in (name, *unit.aliases):
             index[fold(form)] = (name, "unit", unit.parent)
+    for name in _user_names(user):
+        for form in surfaces.get(name, ()):
+            index[fold(form)] = (name, "company", None)
     return index
 
 
 def gazetteer() -> dict[str, str]:
     """Every listed surface form (companies and units) -> its canonical name."""
     data = organization_data()
+    companies = _company_surfaces()
     surfaces: dict[str, str] = {}
-    for name, forms in _company_surfaces().items():
+    for name, forms in companies.items():
         surfaces.update({form: name for form in forms})
     for name, unit in data.units.items():
         surfaces.update({form: name for form in (name, *unit.aliases)})
+    for name in _user_names(active_user_aliases()):
+        surfaces.update({form: name for form in companies.get(name, ())})
     return surfaces
+
+
+def _user_names(user: UserAliases | None) -> list[str]:
+    """The companies of the user alias file, which win over shipped units of the same name."""
+    if user is None:
+        return []
+    return list(dict.fromkeys([*(n for n, _ in user.companies), *(n for n, _ in user.calendars)]))
 
 
 def lookup(name: str) -> tuple[str, OrgKind, str | None] | None:

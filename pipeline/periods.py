@@ -17,11 +17,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache, lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
 from .language_data import duplicates, load
+
+if TYPE_CHECKING:
+    from .user_aliases import UserAliases
 
 # --------------------------------------------------------------------------- records
 
@@ -119,7 +122,7 @@ class _PeriodWords(BaseModel):
         return value
 
 
-class _CalendarEntry(BaseModel):
+class CalendarEntry(BaseModel):
     start_month: int = Field(ge=1, le=12)
     start_day: int = Field(default=1, ge=1, le=28)
     naming: Literal["start", "end"] = "start"
@@ -127,12 +130,12 @@ class _CalendarEntry(BaseModel):
 
 
 class _FiscalCalendars(BaseModel):
-    companies: dict[str, _CalendarEntry]
-    currency_calendars: dict[str, _CalendarEntry] = {}
+    companies: dict[str, CalendarEntry]
+    currency_calendars: dict[str, CalendarEntry] = {}
 
     @field_validator("companies")
     @classmethod
-    def _no_duplicates(cls, value: dict[str, _CalendarEntry]) -> dict[str, _CalendarEntry]:
+    def _no_duplicates(cls, value: dict[str, CalendarEntry]) -> dict[str, CalendarEntry]:
         clashes = duplicates({name: [name, *e.aliases] for name, e in value.items()})
         if clashes:
             raise ValueError("; ".join(clashes))
@@ -154,13 +157,28 @@ def _norm_name(name: str) -> str:
     return " ".join(_LEGAL.sub(" ", folded).split())
 
 
-@cache
 def _calendar_index() -> dict[str, FiscalCalendar]:
+    # imported here: user_aliases validates its calendars with this module's CalendarEntry
+    from .user_aliases import active_user_aliases
+
+    return _calendar_index_with(active_user_aliases())
+
+
+@cache
+def _calendar_index_with(user: UserAliases | None) -> dict[str, FiscalCalendar]:
+    """The shipped calendars, then the user's (which win for a name both list)."""
     data = load("fiscal_calendars.yaml", _FiscalCalendars)
+    entries: list[tuple[str, int, int, Literal["start", "end"], tuple[str, ...]]] = [
+        (name, e.start_month, e.start_day, e.naming, tuple(e.aliases))
+        for name, e in data.companies.items()
+    ]
+    if user is not None:
+        entries += [(name, c.start_month, c.start_day, c.naming, c.aliases)
+                    for name, c in user.calendars]
     index: dict[str, FiscalCalendar] = {}
-    for name, entry in data.companies.items():
-        cal = FiscalCalendar(entry.start_month, entry.start_day, entry.naming)
-        for form in (name, *entry.aliases):
+    for name, start_month, start_day, naming, aliases in entries:
+        cal = FiscalCalendar(start_month, start_day, naming)
+        for form in (name, *aliases):
             key = _norm_name(form)
             if key:
                 index[key] = cal

@@ -47,9 +47,11 @@ def write_report(
     time. The Quality tab is there only when `evaluation` is given.
     """
     data = report_data(documents=documents, facts=facts, table=table, evaluation=evaluation)
-    conflicts = int(table["conflict"].sum()) if len(table) else 0
-    counts = (f"{len(documents)} documents · {len(facts)} facts (mentions) · "
-              f"{len(table)} table rows · {conflicts} in conflict · {len(errors)} errors")
+    tally = report_counts(documents=documents, facts=facts, table=table, errors=errors,
+                          summary=summary)
+    counts = (f"{tally['documents']} documents · {tally['facts']} facts (mentions) · "
+              f"{tally['table_rows']} table rows · {tally['conflicts']} in conflict · "
+              f"{tally['failed']} errors")
     tabs = [(key, title) for key, title in _TABS if key != "quality" or evaluation is not None]
     nav = "".join(f"<a id=\"nav-{key}\" href=\"#{key}\">{title}</a>" for key, title in tabs)
     parts = [
@@ -63,7 +65,7 @@ def write_report(
     if evaluation is not None:
         positions = {doc[0]: n for n, doc in enumerate(data["docs"]) if doc[5] is not None}
         parts.append(_quality_tab(evaluation, positions))
-    parts.append(_run_details(documents, facts, table, errors, summary))
+    parts.append(_run_details(tally, errors, summary))
     parts += [
         "</main>\n<script type=\"application/json\" id=\"newsfacts-data\">",
         _script_safe_json(data), "</script>\n<script>", _asset("report.js"),
@@ -278,18 +280,36 @@ def _score_table(scores: Mapping[str, Mapping[str, Any]],
     return f"<table><tr>{head}</tr>{rows}</table>\n"
 
 
-def _run_details(documents: Sequence[Document], facts: Sequence[Fact], table: pd.DataFrame,
-                 errors: Sequence[DocumentError], summary: Mapping[str, Any] | None) -> str:
+COUNT_LABELS = {"documents": "documents", "facts": "facts (mentions)",
+                "table_rows": "fact table rows", "conflicts": "rows in conflict",
+                "failed": "errors"}
+
+
+def report_counts(*, documents: Sequence[Document], facts: Sequence[Fact],
+                  table: pd.DataFrame, errors: Sequence[DocumentError],
+                  summary: Mapping[str, Any] | None = None) -> dict[str, int]:
+    """The counts the page shows, under the keys of `summary.json`: the run's own counts when
+    a summary is given (a document that failed is one of its documents), else those of the
+    arguments. One source, so the page and `summary.json` never disagree."""
+    counts = {
+        "documents": len({d.doc_id for d in documents} | {e.doc_id for e in errors}),
+        "facts": len(facts),
+        "table_rows": len(table),
+        "conflicts": int(table["conflict"].sum()) if len(table) else 0,
+        "failed": len(errors),
+    }
+    for key in counts:
+        value = (summary or {}).get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            counts[key] = value
+    return counts
+
+
+def _run_details(tally: Mapping[str, int], errors: Sequence[DocumentError],
+                 summary: Mapping[str, Any] | None) -> str:
     """Counts, settings, versions and timings, folded away at the bottom."""
-    conflicts = int(table["conflict"].sum()) if len(table) else 0
-    items: list[tuple[str, Any]] = [
-        ("documents", len(documents)),
-        ("facts (mentions)", len(facts)),
-        ("fact table rows", len(table)),
-        ("rows in conflict", conflicts),
-        ("errors", len(errors)),
-    ]
-    shown = {"errors", "documents", "facts", "table_rows", "conflicts", "evaluation", "timings"}
+    items: list[tuple[str, Any]] = [(label, tally[key]) for key, label in COUNT_LABELS.items()]
+    shown = {*COUNT_LABELS, "errors", "evaluation", "timings"}
     items.extend((str(k), v) for k, v in (summary or {}).items() if k not in shown)
     timings = (summary or {}).get("timings")
     if isinstance(timings, Mapping):

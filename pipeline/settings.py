@@ -16,6 +16,10 @@ class Settings(BaseModel):
         default=DEFAULT_MODELS,
         description="spaCy packages or paths to try in order; the first that loads is used",
     )
+    aliases: str | None = Field(
+        default=None,
+        description="user alias file (YAML: companies, fiscal_calendars) merged over configs/",
+    )
     batch_size: int = Field(default=32, ge=1)
     max_chunk_chars: int = Field(
         default=100_000, ge=1_000, description="longer texts are split at paragraph breaks"

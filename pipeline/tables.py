@@ -9,6 +9,12 @@ Read as prose, every cell becomes a loose number; read as a table, each cell has
 (whose figure) and a column (which metric). `find_flat_tables` returns the tables with
 every cell's span in the text (start inclusive, end exclusive), so the assembler can emit
 the cells of the columns it knows and stay silent on the rest (ratings, ratios, margins).
+
+An HTML table keeps its grid in the text of the document: its cells are joined by tabs and
+its rows by line breaks (pipeline/documents.py). `find_flat_tables` returns these too, as
+`GridTable`s: a block of at least two lines of tab-separated cells, its first line the
+header ("SEK bn", "Q4 2023", "Q4 2022"), so that every number in it is read as a cell
+(whose row and column say what it is) and never as prose.
 """
 
 from __future__ import annotations
@@ -59,7 +65,72 @@ def _run(text: str, start: int) -> tuple[int, int]:
     return start, end.start() if end else len(text)
 
 
-def find_flat_tables(text: str) -> list[FlatTable]:
+@dataclass(frozen=True, slots=True)
+class GridTable:
+    """An HTML table as its text keeps it: `header` is its first row (the corner cell first),
+    `rows` the others, each as many cells as the header; `caption` the short line just above,
+    where a unit such as "(EUR million)" often stands."""
+
+    char_start: int
+    char_end: int
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    caption: Cell | None = None
+
+
+_GRID_LINE = re.compile(r"[^\n]*\t[^\n]*")
+_CAPTION_CHARS = 60
+
+
+def _grid_cells(text: str, start: int, end: int) -> tuple[Cell, ...]:
+    cells = []
+    position = start
+    for raw in text[start:end].split("\t"):
+        lead = len(raw) - len(raw.lstrip())
+        cells.append(Cell(raw.strip(), position + lead, position + lead + len(raw.strip())))
+        position += len(raw) + 1
+    return tuple(cells)
+
+
+def find_grid_tables(text: str) -> list[GridTable]:
+    """Every block of two or more consecutive lines of tab-separated cells."""
+    tables: list[GridTable] = []
+    lines = list(_GRID_LINE.finditer(text))
+    block: list[re.Match[str]] = []
+    for line in [*lines, None]:
+        if line is not None and block and line.start() == block[-1].end() + 1:
+            block.append(line)
+            continue
+        if len(block) >= 2:
+            tables.append(_grid(text, block))
+        block = [line] if line is not None else []
+    return tables
+
+
+def _grid(text: str, block: list[re.Match[str]]) -> GridTable:
+    header = _grid_cells(text, block[0].start(), block[0].end())
+    rows = tuple(_grid_cells(text, m.start(), m.end()) for m in block[1:])
+    caption = None
+    above_end = block[0].start() - 1
+    if above_end > 0:
+        above_start = text.rfind("\n", 0, above_end) + 1
+        line = text[above_start:above_end]
+        if line.strip() and len(line.strip()) <= _CAPTION_CHARS:
+            lead = len(line) - len(line.lstrip())
+            caption = Cell(line.strip(), above_start + lead, above_start + lead + len(line.strip()))
+    return GridTable(block[0].start(), block[-1].end(), header, rows, caption)
+
+
+def find_flat_tables(text: str) -> list[FlatTable | GridTable]:
+    """Every table laid out in the text: the flattened ones (below) and the tab-separated
+    grids of HTML tables (`find_grid_tables`), in text order."""
+    grids = find_grid_tables(text)
+    flat = [t for t in _find_dash_tables(text)
+            if not any(g.char_start < t.char_end and t.char_start < g.char_end for g in grids)]
+    return sorted([*flat, *grids], key=lambda t: t.char_start)
+
+
+def _find_dash_tables(text: str) -> list[FlatTable]:
     """Every flattened table: a "- - " header row followed by "- "-led rows of as many
     cells as there are headers, plus the row's name."""
     tables: list[FlatTable] = []

@@ -195,3 +195,20 @@ def test_an_output_that_cannot_be_written_is_a_message_not_a_traceback(
     assert main(["aggregate", str(facts), "-o", str(blocker / "table.parquet")]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert err.startswith("newsfacts: ") and "Traceback" not in err
+
+
+def test_quantities_help_names_its_formats_columns_and_exit_codes(tmp_path: Path) -> None:
+    from pipeline.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    p = sub.choices["quantities"]
+    for action in p._actions:
+        assert action.help, f"quantities {action.dest} has no help"
+    text = " ".join(p.format_help().split())
+    assert "kind (money, percent, count, rate)" in text and ".parquet" in text
+    assert "exit codes: 0" in text and "not standard input" in text
+    missing = tmp_path / "missing.jsonl"
+    out = tmp_path / "q.jsonl"
+    assert main(["quantities", str(missing), "-o", str(out)]) == EXIT_USAGE
+    assert not out.exists()

@@ -205,7 +205,7 @@ PAGE = """<!DOCTYPE html>
 def test_html_visible_text_blocks_and_entities() -> None:
     text, meta = reduce_html(PAGE)
     assert text == (
-        "Home\n\nAcme results\n\nAcme Corp said sales rose 5% to €10 million.\n\n"
+        "Acme results\n\nAcme Corp said sales rose 5% to €10 million.\n\n"
         "It expects growth.\nMore next year.\n\nSales\t10"
     )
     assert meta == {"published": "2019-09-25T08:00:00Z", "title": "Acme results & outlook"}

@@ -160,3 +160,16 @@ def test_as_tuples_context_gives_the_document_id_and_publication_date(nlp: Langu
     current = [f for f in doc._.facts if f.value == 5.2e6]
     assert [(f.doc_id, f.period_start, f.published) for f in current] == [
         ("ctx-1", date(2014, 1, 1), date(2015, 2, 3))]  # "last year" of 2015-02-03
+
+
+def test_adding_the_facts_component_without_its_annotators_names_them() -> None:
+    from pipeline.errors import ConfigError
+
+    partial = spacy.blank("en")
+    partial.add_pipe(values.NAME)
+    partial.add_pipe("newsfacts_periods")
+    with pytest.raises(ConfigError) as caught:
+        partial.add_pipe("newsfacts_facts")
+    message = str(caught.value)
+    assert "missing: newsfacts_hygiene, newsfacts_organizations, newsfacts_metrics." in message
+    assert "newsfacts_facts" not in partial.pipe_names

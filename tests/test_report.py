@@ -275,3 +275,40 @@ def test_data_is_json_without_nan(tmp_path: Path) -> None:
     facts = [replace(sample_facts()[0], confidence=float("nan"))]
     data = report_data(documents=[SONY], facts=facts, table=build_fact_table(facts))
     json.dumps(data, allow_nan=False)
+
+
+def test_report_and_summary_json_agree_on_every_count(tmp_path: Path) -> None:
+    """A run with a document that cannot be read, one whose date is ambiguous and a repeated
+    doc_id: the page's header and its run details show the counts of summary.json."""
+    from pipeline.batch import run_corpus
+
+    corpus = tmp_path / "news.jsonl"
+    rows = [
+        {"doc_id": "a", "text": "Acme Corp said net profit rose to EUR 5.2 mn in 2009 from "
+                                "EUR 4.1 mn in 2008.", "published": "2010-02-01"},
+        {"doc_id": "b", "text": "Bolt Industries Inc said its revenue fell 3% in 2011.",
+         "published": "8.2.2012"},
+        {"doc_id": "a", "text": "Acme Corp said its revenue was EUR 40 mn in 2009."},
+        {"doc_id": "c", "text": "Cardo Group posted sales of EUR 12 mn in 2010 and EUR 9 mn "
+                                "in 2009.", "published": "2011-03-01"},
+    ]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows) + "{broken\n",
+                      encoding="utf-8")
+    run_corpus([corpus], tmp_path / "out", workers=1, quiet=True)
+    saved = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert saved["failed"] >= 2 and saved["facts"] > 0 and saved["table_rows"] > 0
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    header = re.search(r'<div class="counts">([^<]*)</div>', html)
+    assert header is not None
+    assert header.group(1) == (
+        f"{saved['documents']} documents · {saved['facts']} facts (mentions) · "
+        f"{saved['table_rows']} table rows · {saved['conflicts']} in conflict · "
+        f"{saved['failed']} errors")
+    details = dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", html))
+    for key, label in (("documents", "documents"), ("facts", "facts (mentions)"),
+                       ("table_rows", "fact table rows"), ("conflicts", "rows in conflict"),
+                       ("failed", "errors"), ("gold_documents", "gold_documents"),
+                       ("resumed_chunks", "resumed_chunks")):
+        assert details[label] == str(saved[key]), label
+    errors_shown = re.search(r"<h3>Errors \((\d+)\)</h3>", html)
+    assert errors_shown is not None and int(errors_shown.group(1)) == saved["failed"]

@@ -67,6 +67,17 @@ _PERIOD_NOUNS = {"quarter", "qtr", "year", "half", "months", "mths", "period"}
 
 @Language.factory(NAME, assigns=["doc._.facts"], requires=["doc.spans"])
 def make_assembly(nlp: Language, name: str) -> FactAssembler:
+    """Refuses a pipeline without the annotators whose spans it joins: it would give no
+    facts at all, which looks like a text without figures."""
+    from ..errors import ConfigError  # here: the factory is the only part this check touches
+
+    needed = [m.NAME for m in (hygiene, values, periods, organizations, metrics)]
+    missing = [n for n in needed if n not in nlp.pipe_names]
+    if missing:
+        raise ConfigError(
+            f"{name} needs the components {', '.join(needed)} before it in the pipeline; "
+            f"missing: {', '.join(missing)}. Add them in that order (nlp.add_pipe(...) each), "
+            "or use pipeline.load_pipeline() or pipeline.extract.add_components(nlp)")
     return FactAssembler()
 
 

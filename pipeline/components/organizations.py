@@ -38,6 +38,7 @@ from ..organizations import (
     unit_by_keyword,
     word_set,
 )
+from ..user_aliases import use_user_aliases
 
 NAME = "newsfacts_organizations"
 SPANS_KEY = "newsfacts_orgs"
@@ -74,8 +75,11 @@ _BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\n[ \t]+(?=\S)|(?<=[^\s\-–—]) {2,}(?=
 _BRACKETED_NAME = re.compile(r"<([A-Z][^<>]*?\s[^<>]*?)>")
 
 
-@Language.factory(NAME, assigns=["doc.spans", "span._.org"], requires=["doc.ents"])
-def make_organizations(nlp: Language, name: str) -> OrganizationAnnotator:
+@Language.factory(NAME, assigns=["doc.spans", "span._.org"], requires=["doc.ents"],
+                  default_config={"aliases": None})
+def make_organizations(nlp: Language, name: str, aliases: str | None) -> OrganizationAnnotator:
+    """`aliases`: a user alias file (see `pipeline.user_aliases`) merged over configs/."""
+    use_user_aliases(aliases)
     return OrganizationAnnotator(nlp)
 
 
