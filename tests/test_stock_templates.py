@@ -66,3 +66,14 @@ def test_exchange_prefix_and_news_wire_are_not_the_fund(nlp) -> None:  # type: i
     )
     facts = [f for f in nlp(text)._.facts if f.metric == "dividend_per_share"]
     assert [(f.entity, f.value) for f in facts] == [("Halden Global Income ETF", 0.061)]
+
+
+def test_a_bare_earnings_per_share_column_is_money(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Earnings and Valuation  - - Gross Revenue - Price/Sales Ratio - Net Income - Earnings "
+        "Per Share - Price/Earnings Ratio  - Ostara Mills Inc. - 22 - 2.62 - N/A - 1.48 - 15.26  "
+        "- Halden Pumps Inc. - 10 - 0.00 - N/A - -0.60 - 0.00  - Ostara Mills has higher revenue."
+    )
+    eps = {(f.entity, f.value, f.unit) for f in nlp(text)._.facts if f.metric == "eps"}
+    assert eps == {("Ostara Mills", 1.48, "USD"), ("Halden Pumps", -0.6, "USD")}
+    assert not any(f.value in (22, 10, 2.62, 15.26) for f in nlp(text)._.facts)

@@ -28,6 +28,7 @@ from ..tables import Cell, FlatTable, GridTable, is_negative
 from . import metrics
 from .organizations import subject_of
 
+_BARE_NUMBER = re.compile(r"[-\u2212]?\(?\d{1,3}(?:,\d{3})*(?:\.\d+)?\)?")
 MONEY_COLUMNS = {"revenue", "net_income", "eps", "operating_income", "ebitda", "gross_profit",
                  "pretax_income", "dividend_per_share", "cash"}
 
@@ -72,6 +73,16 @@ def table_facts(doc: Doc, table: FlatTable | GridTable, *, dollar: str = "USD") 
                 q for q in quantities.find_quantities(cell.text, default_dollar=dollar)
                 if q.kind == "money"
             ]
+            per_share = metric in ("eps", "dividend_per_share")
+            if not found and per_share and _BARE_NUMBER.fullmatch(cell.text.strip()):
+                # an "Earnings Per Share" column prints "1.48": the site's own currency
+                found = [
+                    q
+                    for q in quantities.find_quantities(
+                        "$" + cell.text.strip().lstrip("-\u2212"), default_dollar=dollar
+                    )
+                    if q.kind == "money"
+                ]
             if len(found) != 1:
                 continue
             q = found[0]
