@@ -1161,9 +1161,11 @@ def _any_of(phrases: list[str], *, before: str = r"\b", after: str = r"\b") -> r
 def _without_headline_repeats(text: str, facts: list[Fact]) -> list[Fact]:
     """A headline restates the article's figures, loosely ("PROFIT 11.7 PCT" for a pretax
     rise): keep a headline fact only when the body does not state the same amount, so the
-    body's fuller reading wins."""
-    end = text.find("\n")
-    if end < 0 or end > 250 or not text[end:].strip():
+    body's fuller reading wins. A scraped page's headline ends at its first line break or,
+    run together with the body, at its first wide gap ("... Dividend of $0.07  Acme ...")."""
+    ends = [i for i in (text.find("\n"), text.find("  ")) if 0 <= i <= 250]
+    end = min(ends) if ends else -1
+    if end < 0 or not text[end:].strip():
         return facts
     body = [f for f in facts if f.char_start > end]
 

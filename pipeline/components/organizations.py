@@ -516,7 +516,8 @@ def _ticker_mentions(doc: Doc) -> list[_Candidate]:
                 break
             end -= 1
         start = end
-        while start > 0 and end - start < _MAX_NAME_TOKENS:
+        while start > 0 and sum(not t.is_punct for t in doc[start:end]) < _MAX_NAME_TOKENS:
+            # words, not tokens: "Acme Tax-Managed Global Buy-Write (NYSE:ETW)" is 6 words
             token = doc[start - 1]
             if "\n" in token.text or token.is_space:
                 break
