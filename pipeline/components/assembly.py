@@ -1776,6 +1776,9 @@ def _is_figure_period(span: Span) -> bool:
     idiom = previous in {"on", "over", "per"}
     if expr.definite and expr.kind == "year" and idiom:
         return False
+    back = (expr.offset is not None and expr.offset < 0) or expr.anaphoric or expr.same_period
+    if previous == "on" and back:
+        return False  # "up 4% on the previous year": the change's basis, not its period
     if _dates_an_event(span):
         return False  # "Founded in 1977"
     if previous in {"in", "on"} and expr.kind in ("month", "date"):
