@@ -76,7 +76,7 @@ def pipeline_ratio(rows: list[dict[str, Any]], batch_size: int) -> dict[str, Any
     started = time.perf_counter()
     facts = []
     for doc in nlp.pipe((make_doc(nlp, d) for d in documents), batch_size=batch_size):
-        facts.extend(doc._.facts or ())
+        facts.extend(doc._.newsfacts_facts or ())
     whole = time.perf_counter() - started
     return {"documents": len(documents), "facts": len(facts), "bare_seconds": bare,
             "pipeline_seconds": whole, "bare_docs_per_s": len(documents) / bare,
@@ -104,7 +104,7 @@ def stage_times(rows: list[dict[str, Any]], batch_size: int) -> dict[str, float]
                 docs = [component(doc) for doc in docs]
             seconds[STAGES.get(name, "spacy")] += time.perf_counter() - started
         for doc in docs:
-            facts.extend(doc._.facts or ())
+            facts.extend(doc._.newsfacts_facts or ())
     try:
         from pipeline.fact_table import build_fact_table
     except ImportError:

@@ -60,7 +60,7 @@ def add_components(nlp: Language, *, aliases: str | Path | None = None) -> Langu
 
 def load_pipeline(model: str | Path | None = None, *, settings: Settings | None = None,
                   aliases: str | Path | None = None) -> Language:
-    """A spaCy pipeline that sets `doc._.facts`.
+    """A spaCy pipeline that sets `doc._.newsfacts_facts`.
 
     `model` is a spaCy package name or a directory (for example the assembled pipeline in
     `models/newsfacts-en`); by default the installed English model is used. `aliases` (or
@@ -70,7 +70,7 @@ def load_pipeline(model: str | Path | None = None, *, settings: Settings | None 
 
     >>> nlp = load_pipeline()
     >>> doc = nlp("Sony posted a net loss of 50 billion yen in 2014.")
-    >>> [(f.entity, f.metric, f.value) for f in doc._.facts]
+    >>> [(f.entity, f.metric, f.value) for f in doc._.newsfacts_facts]
     [('Sony', 'net_income', -50000000000.0)]
     """
     settings = settings or Settings()
@@ -96,9 +96,9 @@ class DocumentResult:
 def make_doc(nlp: Language, document: Document, text: str | None = None) -> Doc:
     """A tokenized Doc of `text` (default: the whole document) carrying the document's metadata."""
     doc = nlp.make_doc(document.text if text is None else text)
-    doc._.doc_id = document.doc_id
-    doc._.published = document.published
-    doc._.source = document.source
+    doc._.newsfacts_doc_id = document.doc_id
+    doc._.newsfacts_published = document.published
+    doc._.newsfacts_source = document.source
     return doc
 
 
@@ -223,7 +223,7 @@ def _run_batch(
             batch_size=batch_size,
         )
         for (i, start, keep_from, _), doc in zip(pieces, docs, strict=True):
-            found[i].extend(_shifted(doc._.facts, start, keep_from))
+            found[i].extend(_shifted(doc._.newsfacts_facts, start, keep_from))
     except Exception:  # one bad document must not sink its batch: retry one by one
         log.debug("batch failed, retrying documents one at a time", exc_info=True)
         for document in documents:
@@ -238,7 +238,7 @@ def _run_one(document: Document, nlp: Language, limit: int) -> DocumentResult:
     try:
         for start, keep_from, segment in _segments(document.text, limit):
             doc = nlp(make_doc(nlp, document, segment))
-            facts.extend(_shifted(doc._.facts, start, keep_from))
+            facts.extend(_shifted(doc._.newsfacts_facts, start, keep_from))
     except Exception as exc:
         reason = f"extraction failed: {type(exc).__name__}: {exc}"
         return DocumentResult(document.doc_id, error=DocumentError(document.doc_id, reason))

@@ -86,10 +86,10 @@ def test_user_entries_merge_over_the_shipped_data(user_file: Path) -> None:
 
 def _facts(nlp: object, text: str) -> list[tuple[object, ...]]:
     doc = nlp.make_doc(text)  # type: ignore[attr-defined]
-    doc._.published = date(2023, 9, 1)
+    doc._.newsfacts_published = date(2023, 9, 1)
     doc = nlp(doc)  # type: ignore[operator]
     return [(f.entity, f.metric, f.value, f.period, f.period_start, f.period_end)
-            for f in doc._.facts]
+            for f in doc._.newsfacts_facts]
 
 
 def test_load_pipeline_with_a_user_file_names_and_dates_the_facts(user_file: Path) -> None:

@@ -43,8 +43,8 @@ from ..user_aliases import use_user_aliases
 NAME = "newsfacts_organizations"
 SPANS_KEY = "newsfacts_orgs"
 
-if not Span.has_extension("org"):
-    Span.set_extension("org", default=None)
+if not Span.has_extension("newsfacts_org"):
+    Span.set_extension("newsfacts_org", default=None)
 
 _CONNECTORS = {"&", "and", "of", "/", "-", "'n'", "de", "du", "van", "von"}
 _NAME_DEPS = {"compound", "flat", "nmod", "appos"}
@@ -75,7 +75,7 @@ _BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\n[ \t]+(?=\S)|(?<=[^\s\-–—]) {2,}(?=
 _BRACKETED_NAME = re.compile(r"<([A-Z][^<>]*?\s[^<>]*?)>")
 
 
-@Language.factory(NAME, assigns=["doc.spans", "span._.org"], requires=["doc.ents"],
+@Language.factory(NAME, assigns=["doc.spans", "span._.newsfacts_org"], requires=["doc.ents"],
                   default_config={"aliases": None})
 def make_organizations(nlp: Language, name: str, aliases: str | None) -> OrganizationAnnotator:
     """`aliases`: a user alias file (see `pipeline.user_aliases`) merged over configs/."""
@@ -84,7 +84,7 @@ def make_organizations(nlp: Language, name: str, aliases: str | None) -> Organiz
 
 
 class OrganizationAnnotator:
-    """Mark every organization mention in `doc.spans[SPANS_KEY]` with `span._.org`."""
+    """Mark every organization mention in `doc.spans[SPANS_KEY]` with `span._.newsfacts_org`."""
 
     def __init__(self, nlp: Language) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -117,7 +117,7 @@ class OrganizationAnnotator:
         spans = []
         for candidate in found:
             span = Span(doc, candidate.start, candidate.end, label="ORG")
-            span._.org = candidate.org
+            span._.newsfacts_org = candidate.org
             spans.append(span)
         doc.spans[SPANS_KEY] = spans
         index = {(c.start, c.end): i for i, c in enumerate(found)}
@@ -1214,11 +1214,15 @@ def _subject(doc: Doc, start: int, end: int) -> OrgMention | None:
         return found
     before = [m for m in region if m.end <= start]
     if before:
-        return before[-1]._.org
+        return before[-1]._.newsfacts_org
     unlabelled = _unlabelled_subject(doc, start, end)
     if unlabelled is not None:  # the article's own name for it, when it has one
         first = unlabelled.name.split()[0].casefold()
-        known = [m._.org for m in mentions if m._.org.name.split()[0].casefold() == first]
+        known = [
+            m._.newsfacts_org
+            for m in mentions
+            if m._.newsfacts_org.name.split()[0].casefold() == first
+        ]
         return known[0] if known else unlabelled
     if info:
         for sent_start, index in reversed(info["subjects"]):
@@ -1226,11 +1230,11 @@ def _subject(doc: Doc, start: int, end: int) -> OrgMention | None:
                 continue
             if sent_start < _block_of(blocks, start) or lo - sent_start > _LOOKBACK_TOKENS:
                 break
-            return mentions[index]._.org
+            return mentions[index]._.newsfacts_org
         if info["salient"] is not None:
-            return mentions[info["salient"]]._.org
+            return mentions[info["salient"]]._.newsfacts_org
         return None
-    return _salient(doc, (_Candidate(m.start, m.end, m._.org) for m in mentions))
+    return _salient(doc, (_Candidate(m.start, m.end, m._.newsfacts_org) for m in mentions))
 
 
 # Verbs whose subject owns the figure they govern even when the tagger calls it a person
@@ -1299,7 +1303,7 @@ def _by_structure(
         if not lo <= token.i < hi:
             return None
         if token.i in by_token and token.i not in inside:
-            return by_token[token.i]._.org
+            return by_token[token.i]._.newsfacts_org
         for child in token.children:
             if child.i in inside:
                 continue
@@ -1316,7 +1320,7 @@ def _by_structure(
                     if subject is not None:
                         return subject
             if token.dep_ == "relcl" and token.head.i in by_token:
-                return by_token[token.head.i]._.org
+                return by_token[token.head.i]._.newsfacts_org
         if token.head is token:
             return None
         token = token.head
@@ -1345,7 +1349,7 @@ def _closest_in(root: Token, by_token: dict[int, Span]) -> OrgMention | None:
         depth, node = 0, token
         while node.i != root.i and depth < 40:
             node, depth = node.head, depth + 1
-        key = (depth, by_token[token.i]._.org.via == "coref", token.i)
+        key = (depth, by_token[token.i]._.newsfacts_org.via == "coref", token.i)
         if best is None or key < best:
             best = key
-    return by_token[best[2]]._.org if best is not None else None
+    return by_token[best[2]]._.newsfacts_org if best is not None else None

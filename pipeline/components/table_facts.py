@@ -16,6 +16,7 @@ only when all of these are known, so a table it cannot read gives nothing, never
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 
 from spacy.tokens import Doc
@@ -73,14 +74,14 @@ def table_facts(doc: Doc, table: FlatTable | GridTable, *, dollar: str = "USD") 
                 q for q in quantities.find_quantities(cell.text, default_dollar=dollar)
                 if q.kind == "money"
             ]
-            per_share = metric in ("eps", "dividend_per_share")
-            if not found and per_share and _BARE_NUMBER.fullmatch(cell.text.strip()):
+            bare = _BARE_NUMBER.search(cell.text)
+            if not found and metric in PER_SHARE and bare and bare.group() == cell.text.strip():
                 # an "Earnings Per Share" column prints "1.48": the site's own currency
+                digits = bare.group().lstrip("-\u2212")
+                offset = bare.end() - len(digits)
                 found = [
-                    q
-                    for q in quantities.find_quantities(
-                        "$" + cell.text.strip().lstrip("-\u2212"), default_dollar=dollar
-                    )
+                    replace(q, char_start=offset, char_end=bare.end())
+                    for q in quantities.find_quantities("$" + digits, default_dollar=dollar)
                     if q.kind == "money"
                 ]
             if len(found) != 1:
@@ -89,7 +90,7 @@ def table_facts(doc: Doc, table: FlatTable | GridTable, *, dollar: str = "USD") 
             value = -abs(q.value) if is_negative(cell) else q.value
             facts.append(
                 Fact(
-                    doc_id=doc._.doc_id or "",
+                    doc_id=doc._.newsfacts_doc_id or "",
                     entity=entity,
                     metric=metric,
                     item=None,
@@ -103,8 +104,8 @@ def table_facts(doc: Doc, table: FlatTable | GridTable, *, dollar: str = "USD") 
                     char_end=cell.char_start + q.char_end,
                     evidence=evidence,
                     confidence=0.8,
-                    published=doc._.published,
-                    source=doc._.source,
+                    published=doc._.newsfacts_published,
+                    source=doc._.newsfacts_source,
                 )
             )
     return facts
@@ -196,7 +197,7 @@ def grid_facts(doc: Doc, table: GridTable, *, dollar: str = "USD") -> list[Fact]
     org = subject_of(doc, span.start, span.start + 1)
     if org is None:
         return []
-    calendar = (period_rules.stated_calendar(doc.text, published=doc._.published)
+    calendar = (period_rules.stated_calendar(doc.text, published=doc._.newsfacts_published)
                 or period_rules.calendar_for(org.name))
     header = " ".join(doc.text[table.char_start : table.header[-1].char_end].split())
     facts: list[Fact] = []
@@ -223,7 +224,7 @@ def grid_facts(doc: Doc, table: GridTable, *, dollar: str = "USD") -> list[Fact]
             row_text = " ".join(doc.text[label.char_start : row[-1].char_end].split())
             facts.append(
                 Fact(
-                    doc_id=doc._.doc_id or "",
+                    doc_id=doc._.newsfacts_doc_id or "",
                     entity=org.name,
                     metric=metric,
                     item=None,
@@ -237,8 +238,8 @@ def grid_facts(doc: Doc, table: GridTable, *, dollar: str = "USD") -> list[Fact]
                     char_end=cell.char_start + figure.end("num"),
                     evidence=f"{header} | {row_text}",
                     confidence=0.8,
-                    published=doc._.published,
-                    source=doc._.source,
+                    published=doc._.newsfacts_published,
+                    source=doc._.newsfacts_source,
                 )
             )
     return facts
