@@ -38,6 +38,7 @@ from ..organizations import (
     unit_by_keyword,
     word_set,
 )
+from . import span_index
 
 NAME = "newsfacts_organizations"
 SPANS_KEY = "newsfacts_orgs"
@@ -1191,7 +1192,7 @@ def subject_of(doc: Doc, start: int, end: int) -> OrgMention | None:
 
 
 def _subject(doc: Doc, start: int, end: int) -> OrgMention | None:
-    mentions = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
+    mentions = span_index.spans(doc, SPANS_KEY)
     if not mentions or not 0 <= start < end <= len(doc):
         return None
     info = doc.user_data.get(_DISCOURSE_KEY)
@@ -1200,7 +1201,7 @@ def _subject(doc: Doc, start: int, end: int) -> OrgMention | None:
     lo = max(sent.start, _block_of(blocks, start))
     nxt = bisect_right(blocks, start)
     hi = min(sent.end, blocks[nxt]) if nxt < len(blocks) else sent.end
-    region = [m for m in mentions if lo <= m.start < hi]
+    region = span_index.starting_in(doc, SPANS_KEY, lo, hi)
     by_token = {i: m for m in region for i in range(m.start, m.end) if not start <= i < end}
     found = _by_structure(doc[start:end].root, by_token, set(range(start, end)), (lo, hi))
     if found is not None:
