@@ -188,6 +188,27 @@ def _shifted(facts: Iterable[Fact] | None, start: int, keep_from: int) -> list[F
     ]
 
 
+def _bounded(
+    pieces: list[tuple[int, int, int, str]], batch_size: int, limit: int
+) -> Iterator[list[tuple[int, int, int, str]]]:
+    """Consecutive groups of at most `batch_size` pieces and about `limit` characters.
+
+    spaCy holds a whole minibatch of Docs (and the model's activations for them) at once, so
+    a count alone would put all pieces of a 2 MB article in memory together; bounded by
+    characters, a long article goes through one piece at a time and only its facts are kept.
+    """
+    group: list[tuple[int, int, int, str]] = []
+    chars = 0
+    for piece in pieces:
+        if group and (len(group) >= batch_size or chars + len(piece[3]) > limit):
+            yield group
+            group, chars = [], 0
+        group.append(piece)
+        chars += len(piece[3])
+    if group:
+        yield group
+
+
 def _run_batch(
     documents: list[Document], nlp: Language, batch_size: int, limit: int
 ) -> Iterator[DocumentResult]:
@@ -200,12 +221,13 @@ def _run_batch(
     ]
     found: list[list[Fact]] = [[] for _ in documents]
     try:
-        docs = nlp.pipe(
-            (make_doc(nlp, documents[i], segment) for i, _, _, segment in pieces),
-            batch_size=batch_size,
-        )
-        for (i, start, keep_from, _), doc in zip(pieces, docs, strict=True):
-            found[i].extend(_shifted(doc._.facts, start, keep_from))
+        for group in _bounded(pieces, batch_size, limit):
+            docs = nlp.pipe(
+                (make_doc(nlp, documents[i], segment) for i, _, _, segment in group),
+                batch_size=len(group),
+            )
+            for (i, start, keep_from, _), doc in zip(group, docs, strict=True):
+                found[i].extend(_shifted(doc._.facts, start, keep_from))
     except Exception:  # one bad document must not sink its batch: retry one by one
         log.debug("batch failed, retrying documents one at a time", exc_info=True)
         for document in documents:
