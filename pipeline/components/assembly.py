@@ -178,7 +178,7 @@ class FactAssembler:
         self.market_nouns = {w.casefold() for w in lex.market_move_nouns}
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = span_index.text(doc)
         salient = _salient_name(doc)
         dollar = _stated_dollar(doc, salient)
         context = Context(
@@ -1125,7 +1125,7 @@ def _segments(doc: Doc) -> list[Span]:
     wide gap before a capital ends one too (list items of scraped pages run together).
     """
     out: list[Span] = []
-    text = doc.text
+    text = span_index.text(doc)
     inside_values = {i for v in doc.spans[values.SPANS_KEY] for i in range(v.start, v.end)}
     for sent in doc.sents:
         start = sent.start
@@ -1252,7 +1252,7 @@ def _date_by_events(doc: Doc, period_spans: list[Span], candidates: list[Candida
 def _dividend_headline(doc: Doc) -> bool:
     """A wire headline that announces a dividend and no results ("K MART SETS QTLY
     DIVIDEND"): its "Shr" line is the dividend per share."""
-    end = doc.text.find("\n")
+    end = span_index.text(doc).find("\n")
     if end <= 0:
         return False
     found = {
@@ -1563,11 +1563,11 @@ def _stated_dollar(doc: Doc, salient: str | None) -> str:
         return max(counts, key=lambda k: counts[k])
     if us_named:
         return "USD"
-    lead = doc.text[:300]
+    lead = span_index.text(doc)[:300]
     for code, in_name, dateline in _dollar_places():
         if (salient and in_name.search(salient)) or dateline.search(lead):
             return code
-    listed = _listing_dollar(doc.text[:1000])
+    listed = _listing_dollar(span_index.text(doc)[:1000])
     return listed or "USD"
 
 

@@ -178,7 +178,7 @@ class _Candidate:
 
 def _ticker_tokens(doc: Doc) -> set[int]:
     tokens: set[int] = set()
-    for match in ticker_pattern().finditer(doc.text):
+    for match in ticker_pattern().finditer(span_index.text(doc)):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is not None:
             tokens.update(range(span.start, span.end))
@@ -302,7 +302,7 @@ def _in_navigation(span: Span) -> bool:
 def _bracketed_mentions(doc: Doc) -> list[_Candidate]:
     """A wire's unlisted company, named in full in angle brackets (the name may wrap lines)."""
     found = []
-    for match in _BRACKETED_NAME.finditer(doc.text):
+    for match in _BRACKETED_NAME.finditer(span_index.text(doc)):
         span = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
         if span is None or len(span) > _MAX_NAME_TOKENS + 2:
             continue
@@ -321,7 +321,7 @@ def _confirmed_in_body(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
     headline_end = _headline_end(doc)
     if not headline_end:
         return named
-    body = doc.text[doc[headline_end - 1].idx + len(doc[headline_end - 1]) :]
+    body = span_index.text(doc)[doc[headline_end - 1].idx + len(doc[headline_end - 1]) :]
     has_body_names = any(c.start >= headline_end for c in named)
     skip = _CONNECTORS | word_set("legal_suffixes")
     kept = []
@@ -503,7 +503,7 @@ def _is_camel(text: str) -> bool:
 def _ticker_mentions(doc: Doc) -> list[_Candidate]:
     """The capitalized name just before a ticker: "Dutch insurer AEGON NV <AEGN.AS>"."""
     found = []
-    for match in ticker_pattern().finditer(doc.text):
+    for match in ticker_pattern().finditer(span_index.text(doc)):
         ticker = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if ticker is None:
             continue
@@ -544,7 +544,7 @@ def _symbol_mentions(
     """A stock symbol used on its own is the company it was given for: "Marimed Inc
     (OTCQB:MRMD)" ... "MRMD reported" -> Marimed."""
     names: dict[str, OrgMention] = {}
-    for match in ticker_pattern().finditer(doc.text):
+    for match in ticker_pattern().finditer(span_index.text(doc)):
         ticker = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if ticker is None:
             continue
@@ -967,7 +967,7 @@ def _headline_end(doc: Doc) -> int:
     if isinstance(cached, int):
         return cached
     end = 0
-    first_line = doc.text.split("\n", 1)
+    first_line = span_index.text(doc).split("\n", 1)
     if len(first_line) > 1:
         letters = [ch for ch in first_line[0] if ch.isalpha()]
         if len(letters) >= 4 and all(ch.isupper() for ch in letters):
@@ -981,7 +981,7 @@ def _block_starts(doc: Doc) -> list[int]:
     """Token indices where a block of text starts: a paragraph (a blank line, an indented line),
     a section after a run of spaces, a wire table row, or the body after a headline."""
     starts = {0}
-    for match in _BLOCK_BREAK.finditer(doc.text):
+    for match in _BLOCK_BREAK.finditer(span_index.text(doc)):
         span = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
         if span is not None:
             starts.add(span.start)

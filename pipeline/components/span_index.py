@@ -6,6 +6,9 @@ of its time there). `spans(doc, key)` is the group as a plain list, built once;
 `within`, `starting_in` and `covering` find members by bisection over their starts. Results
 keep the group's own order, so callers see what a scan of the group would have given.
 
+`text(doc)` is `doc.text` built once: spaCy joins every token's text on each access, and
+the components read it about fifteen times per document.
+
 The index is a cache, not an annotation: it lives in `doc.user_hooks` (never serialized)
 and is rebuilt when the group is replaced or grows.
 """
@@ -18,6 +21,7 @@ from typing import Any, cast
 from spacy.tokens import Doc, Span, SpanGroup
 
 _HOOK = "newsfacts_span_index"
+_TEXT = "newsfacts_text"
 
 
 class _Index:
@@ -74,3 +78,12 @@ def covering(doc: Doc, key: str, i: int) -> list[Span]:
     lo = bisect_left(index.starts, i - index.longest + 1)
     hi = bisect_right(index.starts, i)
     return [s for s in index._pick(lo, hi) if s.end > i]
+
+
+def text(doc: Doc) -> str:
+    """`doc.text`, joined once per Doc (its tokens never change after the tokenizer)."""
+    hooks = cast(dict[str, Any], doc.user_hooks)
+    cached = hooks.get(_TEXT)
+    if cached is None or cached[0] != len(doc):
+        cached = hooks[_TEXT] = (len(doc), doc.text)
+    return str(cached[1])

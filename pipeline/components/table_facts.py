@@ -17,7 +17,7 @@ from .. import organizations as org_rules
 from .. import quantities
 from ..facts import Fact
 from ..tables import FlatTable, is_negative
-from . import metrics
+from . import metrics, span_index
 
 MONEY_COLUMNS = {"revenue", "net_income", "eps", "operating_income", "ebitda", "gross_profit",
                  "pretax_income", "dividend_per_share", "cash"}
@@ -53,7 +53,7 @@ def table_facts(doc: Doc, table: FlatTable, *, dollar: str = "USD") -> list[Fact
         if _peer_row(name) or org_rules.is_not_organization(name):
             continue
         entity = org_rules.canonical_name(name)
-        evidence = " ".join(doc.text[row[0].char_start : row[-1].char_end].split())
+        evidence = " ".join(span_index.text(doc)[row[0].char_start : row[-1].char_end].split())
         for metric, cell in zip(columns, row[1:], strict=True):
             if metric is None:
                 continue
