@@ -96,3 +96,14 @@ def test_a_2mb_article_is_processed_within_a_memory_limit(tmp_path: Path) -> Non
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout.strip()) > len(text) // 1000
+
+
+def test_the_lookup_caches_leave_with_the_last_component(nlp: Language) -> None:
+    import warnings
+
+    doc = nlp(PARAGRAPHS[0])
+    assert doc._.facts
+    assert not doc.user_hooks
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # spaCy warns (W109) when user hooks are serialized
+        doc.to_bytes()

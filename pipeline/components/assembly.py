@@ -205,6 +205,7 @@ class FactAssembler:
                 continue
             facts.extend(self._segment_facts(doc, segment, context))
         doc._.facts = _without_headline_repeats(text, facts)
+        span_index.release(doc)
         return doc
 
     # -- one segment -------------------------------------------------------------------

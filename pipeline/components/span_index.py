@@ -9,8 +9,9 @@ keep the group's own order, so callers see what a scan of the group would have g
 `text(doc)` is `doc.text` built once: spaCy joins every token's text on each access, and
 the components read it about fifteen times per document.
 
-The index is a cache, not an annotation: it lives in `doc.user_hooks` (never serialized)
-and is rebuilt when the group is replaced or grows.
+The index is a cache, not an annotation: it lives in `doc.user_hooks` (never serialized),
+is rebuilt when the group is replaced or grows, and is dropped by `release` when the last
+component is done (spaCy warns when a Doc with user hooks is serialized).
 """
 
 from __future__ import annotations
@@ -87,3 +88,9 @@ def text(doc: Doc) -> str:
     if cached is None or cached[0] != len(doc):
         cached = hooks[_TEXT] = (len(doc), doc.text)
     return str(cached[1])
+
+
+def release(doc: Doc) -> None:
+    """Drop the caches of `doc` (they hold Spans and the text; the Doc no longer needs them)."""
+    doc.user_hooks.pop(_HOOK, None)
+    doc.user_hooks.pop(_TEXT, None)
