@@ -121,6 +121,7 @@ class _Job:
     model: str | None
     batch_size: int
     max_chars: int
+    screen: bool = False
 
 
 def extract_corpus(
@@ -287,13 +288,15 @@ def _extract_stage(
         "workers": workers, "engine": engine, "scheduler": scheduler, "resume": resume,
         "models": list(settings.models), "batch_size": settings.batch_size,
         "max_chunk_chars": settings.max_chunk_chars, "chunk_docs": chunk_docs,
+        "screen_sentences": settings.screen_sentences,
         "text_column": columns.text, "id_column": columns.id,
         "published_column": columns.published,
     }
     summary.versions = _versions(settings)
 
     workdir = _workdir(output).resolve()  # absolute: workers may run in another folder
-    job = _Job(str(workdir), model, settings.batch_size, settings.max_chunk_chars)
+    job = _Job(str(workdir), model, settings.batch_size, settings.max_chunk_chars,
+               settings.screen_sentences)
     fingerprint = {**_fingerprint(inputs, job, chunk_docs), "columns": list(
         (columns.text, columns.id, columns.published))}
     done = _prepare_workdir(workdir, fingerprint, resume=resume)
@@ -374,7 +377,8 @@ def process_chunk(index: int, items: list[Item], job: _Job) -> dict[str, int]:
         facts_tmp.open("w", encoding="utf-8") as facts_out,
         errors_tmp.open("w", encoding="utf-8") as errors_out,
     ):
-        results = process(items, nlp, batch_size=job.batch_size, max_chars=job.max_chars)
+        results = process(items, nlp, batch_size=job.batch_size, max_chars=job.max_chars,
+                          screen=job.screen)
         for item, result in zip(items, results, strict=True):
             meta["documents"] += 1
             if isinstance(item, Document) and item.gold is not None:
@@ -404,7 +408,8 @@ def _fingerprint(inputs: Sequence[str | Path], job: _Job, chunk_docs: int) -> di
     digest = hashlib.sha256(json.dumps(files).encode()).hexdigest()
     return {"format": WORK_FORMAT, "inputs": [str(Path(p).resolve()) for p in inputs],
             "files": digest, "model": job.model, "chunk_docs": chunk_docs,
-            "chunk_chars": CHUNK_CHARS, "max_chars": job.max_chars, "batch_size": job.batch_size}
+            "chunk_chars": CHUNK_CHARS, "max_chars": job.max_chars, "batch_size": job.batch_size,
+            **({"screen": True} if job.screen else {})}
 
 
 def _prepare_workdir(workdir: Path, fingerprint: dict[str, Any], *, resume: bool
