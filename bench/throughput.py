@@ -78,13 +78,13 @@ def pipeline_ratio(rows: list[dict[str, Any]], batch_size: int) -> dict[str, Any
     started = time.perf_counter()
     facts = []
     for doc in nlp.pipe((make_doc(nlp, d) for d in documents), batch_size=batch_size):
-        facts.extend(doc._.facts or ())
+        facts.extend(doc._.newsfacts_facts or ())
     whole = time.perf_counter() - started
     started = time.perf_counter()
     screened_facts = 0
     for doc in nlp.pipe((make_doc(nlp, d, screen(d.text)) for d in documents),
                         batch_size=batch_size):
-        screened_facts += len(doc._.facts or ())
+        screened_facts += len(doc._.newsfacts_facts or ())
     screened = time.perf_counter() - started
     return {"documents": len(documents), "facts": len(facts), "bare_seconds": bare,
             "pipeline_seconds": whole, "bare_docs_per_s": len(documents) / bare,
@@ -114,7 +114,7 @@ def stage_times(rows: list[dict[str, Any]], batch_size: int) -> dict[str, float]
                 docs = [component(doc) for doc in docs]
             seconds[STAGES.get(name, "spacy")] += time.perf_counter() - started
         for doc in docs:
-            facts.extend(doc._.facts or ())
+            facts.extend(doc._.newsfacts_facts or ())
     try:
         from pipeline.fact_table import build_fact_table
     except ImportError:

@@ -8,7 +8,7 @@ The public API is the names in `__all__`; everything else is internal.
     ...     [Document("a1", "Acme Corp said net profit rose to EUR 5.2 mn in 2009.")], nlp=nlp))
     >>> table = build_fact_table(facts)
 
-- `load_pipeline(model=None)`: the spaCy pipeline whose `doc._.facts` holds the facts.
+- `load_pipeline(model=None)`: the spaCy pipeline whose `doc._.newsfacts_facts` holds the facts.
 - `extract_facts(documents, nlp=...)`: `Fact` records of documents (or plain strings).
 - `build_fact_table(facts, existing=None)`: the deduplicated table (FACTS.md section 3).
 - `facts_frame(facts)`: mention-level facts as a typed DataFrame; `fact_id` joins the table.

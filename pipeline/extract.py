@@ -49,14 +49,14 @@ def add_components(nlp: Language) -> Language:
 
 
 def load_pipeline(model: str | Path | None = None, *, settings: Settings | None = None) -> Language:
-    """A spaCy pipeline that sets `doc._.facts`.
+    """A spaCy pipeline that sets `doc._.newsfacts_facts`.
 
     `model` is a spaCy package name or a directory (for example the assembled pipeline in
     `models/newsfacts-en`); by default the installed English model is used.
 
     >>> nlp = load_pipeline()
     >>> doc = nlp("Sony posted a net loss of 50 billion yen in 2014.")
-    >>> [(f.entity, f.metric, f.value) for f in doc._.facts]
+    >>> [(f.entity, f.metric, f.value) for f in doc._.newsfacts_facts]
     [('Sony', 'net_income', -50000000000.0)]
     """
     settings = settings or Settings()
@@ -78,9 +78,9 @@ class DocumentResult:
 def make_doc(nlp: Language, document: Document, text: str | None = None) -> Doc:
     """A tokenized Doc of `text` (default: the whole document) carrying the document's metadata."""
     doc = nlp.make_doc(document.text if text is None else text)
-    doc._.doc_id = document.doc_id
-    doc._.published = document.published
-    doc._.source = document.source
+    doc._.newsfacts_doc_id = document.doc_id
+    doc._.newsfacts_published = document.published
+    doc._.newsfacts_source = document.source
     return doc
 
 
@@ -231,7 +231,7 @@ def _run_batch(
                 batch_size=len(group),
             )
             for (i, start, keep_from, _), doc in zip(group, docs, strict=True):
-                found[i].extend(_shifted(doc._.facts, start, keep_from))
+                found[i].extend(_shifted(doc._.newsfacts_facts, start, keep_from))
     except Exception:  # one bad document must not sink its batch: retry one by one
         log.debug("batch failed, retrying documents one at a time", exc_info=True)
         for document in documents:
@@ -248,7 +248,7 @@ def _run_one(
     try:
         for start, keep_from, segment in _segments(document.text, limit):
             doc = nlp(make_doc(nlp, document, read(segment) if read else segment))
-            facts.extend(_shifted(doc._.facts, start, keep_from))
+            facts.extend(_shifted(doc._.newsfacts_facts, start, keep_from))
     except Exception as exc:
         reason = f"extraction failed: {type(exc).__name__}: {exc}"
         return DocumentResult(document.doc_id, error=DocumentError(document.doc_id, reason))

@@ -116,7 +116,7 @@ gadgetfan: Acme lost $9 billion last year, I read it somewhere.
 
 @pytest.mark.parametrize("text", [COMMENTS, HEADED_COMMENTS])
 def test_facts_in_comments_are_not_extracted(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
-    values = {round(abs(f.value)) for f in nlp(text)._.facts}
+    values = {round(abs(f.value)) for f in nlp(text)._.newsfacts_facts}
     assert 9_000_000_000 not in values
     assert 300 not in values
 

@@ -102,7 +102,7 @@ def test_the_lookup_caches_leave_with_the_last_component(nlp: Language) -> None:
     import warnings
 
     doc = nlp(PARAGRAPHS[0])
-    assert doc._.facts
+    assert doc._.newsfacts_facts
     assert not doc.user_hooks
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # spaCy warns (W109) when user hooks are serialized

@@ -34,7 +34,7 @@ def test_a_phrase_under_two_metrics_is_rejected() -> None:
 )
 def test_cues(nlp, text: str, cue: str, metric: str | None, negative: bool) -> None:  # type: ignore[no-untyped-def]
     doc = nlp(text)
-    found = {s.text: s._.metric for s in doc.spans["newsfacts_metrics"]}
+    found = {s.text: s._.newsfacts_metric for s in doc.spans["newsfacts_metrics"]}
     assert cue in found, found
     assert found[cue].metric == metric
     assert found[cue].negative is negative

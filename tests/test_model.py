@@ -1,6 +1,6 @@
 """The assembled pipeline on disk, the components in a user's own `nlp`, and Docs that
 serialize: `spacy.load` of the built model, `Doc.to_bytes` and `nlp.pipe(n_process=2)` must
-all give the same `doc._.facts` as `load_pipeline()`."""
+all give the same `doc._.newsfacts_facts` as `load_pipeline()`."""
 
 from __future__ import annotations
 
@@ -32,12 +32,12 @@ TEXTS: tuple[tuple[str, date | None], ...] = (
      "It posted revenue of $8.1 billion last year.", date(2012, 2, 3)),
 )
 RECORD_GROUPS = {
-    values.SPANS_KEY: "quantity",
-    periods.SPANS_KEY: "period",
-    organizations.SPANS_KEY: "org",
-    metrics.SPANS_KEY: "metric",
-    metrics.CHANGES_KEY: "direction",
-    metrics.STATUS_KEY: "status",
+    values.SPANS_KEY: "newsfacts_quantity",
+    periods.SPANS_KEY: "newsfacts_period",
+    organizations.SPANS_KEY: "newsfacts_org",
+    metrics.SPANS_KEY: "newsfacts_metric",
+    metrics.CHANGES_KEY: "newsfacts_direction",
+    metrics.STATUS_KEY: "newsfacts_status",
 }
 
 
@@ -49,7 +49,7 @@ def _docs(nlp: Language) -> list[Doc]:
 
 
 def _facts(nlp: Language) -> list[list[Fact]]:
-    return [list(doc._.facts) for doc in nlp.pipe(_docs(nlp))]
+    return [list(doc._.newsfacts_facts) for doc in nlp.pipe(_docs(nlp))]
 
 
 def _plain(value: Any) -> Any:
@@ -104,15 +104,15 @@ def test_components_added_to_own_nlp_give_the_same_facts(expected: list[list[Fac
 def test_doc_bytes_round_trip_keeps_facts_and_span_records(nlp: Language) -> None:
     for doc in nlp.pipe(_docs(nlp)):
         restored = Doc(nlp.vocab).from_bytes(doc.to_bytes())
-        assert restored._.facts == doc._.facts
-        assert all(type(f) is Fact for f in restored._.facts)
-        assert restored._.published == doc._.published
-        assert restored._.doc_id == doc._.doc_id
+        assert restored._.newsfacts_facts == doc._.newsfacts_facts
+        assert all(type(f) is Fact for f in restored._.newsfacts_facts)
+        assert restored._.newsfacts_published == doc._.newsfacts_published
+        assert restored._.newsfacts_doc_id == doc._.newsfacts_doc_id
         for key, attr in RECORD_GROUPS.items():
             before = [(s.start, s.end, s.label, s._.get(attr)) for s in doc.spans[key]]
             after = [(s.start, s.end, s.label, s._.get(attr)) for s in restored.spans[key]]
             assert after == before, key
-        assert [s._.quantity for s in restored.spans[values.SPANS_KEY]]
+        assert [s._.newsfacts_quantity for s in restored.spans[values.SPANS_KEY]]
         assert set(restored.user_data) == set(doc.user_data)
         for key, value in doc.user_data.items():
             assert _plain(restored.user_data[key]) == _plain(value), key
@@ -122,7 +122,7 @@ def test_pipe_in_two_processes_gives_the_same_facts(
     nlp: Language, expected: list[list[Fact]]
 ) -> None:
     docs = nlp.pipe(_docs(nlp), n_process=2, batch_size=2)
-    found = [list(doc._.facts) for doc in docs]
+    found = [list(doc._.newsfacts_facts) for doc in docs]
     assert found == expected
     assert [f.published for f, *_ in found] == [published for _, published in TEXTS]
 
@@ -153,10 +153,10 @@ def test_as_tuples_context_gives_the_document_id_and_publication_date(nlp: Langu
     context = {"doc_id": "ctx-1", "published": "2015-02-03", "source": "wire"}
     ((doc, back),) = list(nlp.pipe([(text, context)], as_tuples=True))
     assert back == context
-    assert doc._.facts
+    assert doc._.newsfacts_facts
     expected = list(extract_facts([Document("ctx-1", text, published=date(2015, 2, 3),
                                             source="wire")], nlp=nlp))
-    assert list(doc._.facts) == expected
-    current = [f for f in doc._.facts if f.value == 5.2e6]
+    assert list(doc._.newsfacts_facts) == expected
+    current = [f for f in doc._.newsfacts_facts if f.value == 5.2e6]
     assert [(f.doc_id, f.period_start, f.published) for f in current] == [
         ("ctx-1", date(2014, 1, 1), date(2015, 2, 3))]  # "last year" of 2015-02-03

@@ -130,7 +130,7 @@ def test_headline_phrase_run_into_a_name_is_cut(nlp: Language) -> None:
         "Acme Inc. reported results. Strong Quarter Positions Acme for Dynamic Growth in "
         "Europe. Acme said revenue rose."
     )
-    names = [s._.org.name for s in doc.spans[component.SPANS_KEY] if s._.org.via != "coref"]
+    names = [s._.newsfacts_org.name for s in doc.spans[component.SPANS_KEY] if s._.newsfacts_org.via != "coref"]
     assert names == ["Acme", "Acme"]
 
 
@@ -158,7 +158,7 @@ def test_coreference_resolves_descriptions_and_pronouns(nlp: Language) -> None:
         "smartphone market was difficult. Its Sony Mobile Communications unit lost money, "
         "and the division will cut 1,000 jobs."
     )
-    coref = {s.text: s._.org for s in doc.spans[component.SPANS_KEY] if s._.org.via == "coref"}
+    coref = {s.text: s._.newsfacts_org for s in doc.spans[component.SPANS_KEY] if s._.newsfacts_org.via == "coref"}
     assert coref["The Japanese tech giant"].name == "Sony"
     assert coref["its"].name == "Sony"
     assert coref["the division"] == OrgMention(
@@ -174,7 +174,7 @@ def test_named_units_belong_to_their_company(nlp: Language) -> None:
         "Velmark AG reported higher orders. Power Systems, Velmark's largest division, saw "
         "profit fall 20 percent. The company said Power Systems would cut 500 jobs."
     )
-    orgs = {s.text: s._.org for s in doc.spans[component.SPANS_KEY]}
+    orgs = {s.text: s._.newsfacts_org for s in doc.spans[component.SPANS_KEY]}
     assert orgs["Power Systems"] == OrgMention("Velmark Power Systems", "unit", "Velmark", "ner")
     assert orgs["The company"].name == "Velmark"
 
@@ -209,14 +209,14 @@ def test_headline_words_titles_and_people_are_not_organizations(
     nlp: Language, text: str, not_names: set[str]
 ) -> None:
     doc = nlp(text)
-    names = {s._.org.name.casefold() for s in doc.spans[component.SPANS_KEY]}
+    names = {s._.newsfacts_org.name.casefold() for s in doc.spans[component.SPANS_KEY]}
     assert not names & {n.casefold() for n in not_names}
 
 
 @pytest.mark.slow
 def test_short_form_after_full_name_is_the_same_company(nlp: Language) -> None:
     doc = nlp("Midtown United Inc <MDU> said it won. Later, United reported record revenues.")
-    names = [s._.org.name for s in doc.spans[component.SPANS_KEY] if s.text == "United"]
+    names = [s._.newsfacts_org.name for s in doc.spans[component.SPANS_KEY] if s.text == "United"]
     assert names == ["Midtown United"]
 
 
@@ -233,7 +233,7 @@ def test_news_outlets_are_never_subjects(nlp: Language, text: str) -> None:
     doc = nlp(text)
     subject = _subject_at(doc, "$5 billion")
     assert subject is None or not is_news_outlet(subject.name)
-    assert not any(is_news_outlet(s._.org.name) for s in doc.spans[component.SPANS_KEY])
+    assert not any(is_news_outlet(s._.newsfacts_org.name) for s in doc.spans[component.SPANS_KEY])
 
 
 def _gold_facts(name: str) -> Iterator[tuple[dict, dict]]:

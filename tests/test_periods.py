@@ -332,7 +332,7 @@ def test_component_marks_spans() -> None:
     doc = nlp("Sony lost money in the second fiscal quarter, up from a year earlier.")
     spans = doc.spans[component.SPANS_KEY]
     assert [s.text for s in spans] == ["the second fiscal quarter", "a year earlier"]
-    assert all(isinstance(s._.period, PeriodExpr) for s in spans)
+    assert all(isinstance(s._.newsfacts_period, PeriodExpr) for s in spans)
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:

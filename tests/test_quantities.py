@@ -179,19 +179,19 @@ def test_component_on_a_blank_pipeline() -> None:
     nlp.add_pipe(values.NAME)
     doc = nlp("Net profit rose to EUR18 .9 m , up 12 % , and it sold 9.9 million handsets .")
     spans = doc.spans[values.SPANS_KEY]
-    assert [s._.quantity.text for s in spans] == ["EUR18 .9 m", "12 %", "9.9 million"]
+    assert [s._.newsfacts_quantity.text for s in spans] == ["EUR18 .9 m", "12 %", "9.9 million"]
     for span in spans:
-        quantity = span._.quantity
+        quantity = span._.newsfacts_quantity
         assert span.start_char <= quantity.char_start < quantity.char_end <= span.end_char
-    assert spans[0]._.quantity.value == pytest.approx(1.89e7)
+    assert spans[0]._.newsfacts_quantity.value == pytest.approx(1.89e7)
 
 
 def test_component_gives_per_share_rates_as_money_and_keeps_other_rates_apart() -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe(values.NAME)
     doc = nlp("It earned 31 cents a share as oil fetched $74.10 a barrel, on sales of $2 billion.")
-    amounts = [s._.quantity for s in doc.spans[values.SPANS_KEY]]
-    rates = [s._.quantity for s in doc.spans[values.RATES_KEY]]
+    amounts = [s._.newsfacts_quantity for s in doc.spans[values.SPANS_KEY]]
+    rates = [s._.newsfacts_quantity for s in doc.spans[values.RATES_KEY]]
     assert [(q.text, q.kind, q.denominator, q.per_share) for q in amounts] == [
         ("31 cents", "money", "share", True),
         ("$2 billion", "money", None, False),
@@ -204,7 +204,7 @@ def test_component_config_sets_the_default_dollar() -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe(values.NAME, config={"default_dollar": "CAD"})
     doc = nlp("Profit was 3.0 mln dlrs.")
-    assert [s._.quantity.unit for s in doc.spans[values.SPANS_KEY]] == ["CAD"]
+    assert [s._.newsfacts_quantity.unit for s in doc.spans[values.SPANS_KEY]] == ["CAD"]
 
 
 RECALL_FLOOR = 0.97

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def _facts(nlp, text: str) -> set[tuple[str, float, str, str]]:  # type: ignore[no-untyped-def]
-    return {(f.metric, round(f.value, 4), f.unit, f.status) for f in nlp(text)._.facts}
+    return {(f.metric, round(f.value, 4), f.unit, f.status) for f in nlp(text)._.newsfacts_facts}
 
 
 def test_eps_brief_gives_actual_and_estimate_not_the_margin(nlp) -> None:  # type: ignore[no-untyped-def]
@@ -33,7 +33,7 @@ def test_dividend_without_currency_sign_is_the_stories_dollar(nlp) -> None:  # t
         "of record on Friday, March 13th will be paid a dividend of 0.085 per share on "
         "Tuesday, March 31st."
     )
-    facts = [f for f in nlp(text)._.facts if f.metric == "dividend_per_share"]
+    facts = [f for f in nlp(text)._.newsfacts_facts if f.metric == "dividend_per_share"]
     assert [(f.value, f.unit, f.period, f.status) for f in facts] == [
         (0.085, "USD", None, "actual")
     ]
@@ -45,7 +45,7 @@ def test_a_consensus_estimate_beside_a_result_leaves_the_result_actual(nlp) -> N
         "revenue of $51.20 million for the quarter, compared to the consensus estimate of "
         "$49.00 million."
     )
-    revenue = {(f.value, f.status) for f in nlp(text)._.facts if f.metric == "revenue"}
+    revenue = {(f.value, f.status) for f in nlp(text)._.newsfacts_facts if f.metric == "revenue"}
     assert revenue == {(51.2e6, "actual"), (49e6, "forecast")}
 
 
@@ -54,7 +54,7 @@ def test_a_share_price_move_is_no_result(nlp) -> None:  # type: ignore[no-untype
         "Ostara Mills said net profit rose 12% to $310 million in 2024, sending its shares "
         "up 7%."
     )
-    facts = {(f.metric, f.value) for f in nlp(text)._.facts}
+    facts = {(f.metric, f.value) for f in nlp(text)._.newsfacts_facts}
     assert facts == {("net_income", 310e6), ("net_income_change", 12.0)}
 
 
@@ -64,5 +64,5 @@ def test_exchange_prefix_and_news_wire_are_not_the_fund(nlp) -> None:  # type: i
         "RTT News reports. Stockholders of record on Friday, May 8th will be paid a dividend "
         "of 0.061 per share on Friday, May 15th."
     )
-    facts = [f for f in nlp(text)._.facts if f.metric == "dividend_per_share"]
+    facts = [f for f in nlp(text)._.newsfacts_facts if f.metric == "dividend_per_share"]
     assert [(f.entity, f.value) for f in facts] == [("Halden Global Income ETF", 0.061)]

@@ -28,7 +28,7 @@ def test_cells_keep_their_spans() -> None:
 
 
 def test_metric_columns_give_facts_by_row(nlp) -> None:  # type: ignore[no-untyped-def]
-    facts = {(f.entity, f.metric, f.value, f.unit, f.period) for f in nlp(VALUATION)._.facts}
+    facts = {(f.entity, f.metric, f.value, f.unit, f.period) for f in nlp(VALUATION)._.newsfacts_facts}
     assert facts == {
         ("Brightwell Pumps", "revenue", 12.3e6, "USD", None),
         ("Brightwell Pumps", "net_income", -4.05e6, "USD", None),
@@ -41,7 +41,7 @@ def test_metric_columns_give_facts_by_row(nlp) -> None:  # type: ignore[no-untyp
 
 def test_ratings_tables_and_peer_rows_give_nothing(nlp) -> None:  # type: ignore[no-untyped-def]
     assert find_flat_tables(RATINGS)
-    assert nlp(RATINGS)._.facts == []
+    assert nlp(RATINGS)._.newsfacts_facts == []
 
 
 def test_a_sentence_with_dashes_is_no_table() -> None:

@@ -3,7 +3,7 @@
 Order matters and reads top-down: context takes the document metadata of
 `nlp.pipe(..., as_tuples=True)`, hygiene marks what is not article text, values,
 periods, organizations and metric cues annotate spans, and `newsfacts_facts` joins them
-into `doc._.facts`. Each component reads only the annotations of those before it.
+into `doc._.newsfacts_facts`. Each component reads only the annotations of those before it.
 
 Extension values are frozen records (`Quantity`, `PeriodExpr`, `OrgMention`, `MetricCue`,
 `Fact`) and dates. spaCy serializes `doc.user_data` with srsly's msgpack (`Doc.to_bytes`,
@@ -26,7 +26,12 @@ from ..organizations import OrgMention
 from ..periods import PeriodExpr
 from ..quantities import Quantity
 
-for _name, _default in (("doc_id", None), ("published", None), ("source", None), ("facts", None)):
+for _name, _default in (
+    ("newsfacts_doc_id", None),
+    ("newsfacts_published", None),
+    ("newsfacts_source", None),
+    ("newsfacts_facts", None),
+):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 

@@ -61,7 +61,7 @@ _CLAUSE_OPENERS = {"after", "before", "following", "ahead", "while", "whereas", 
 _PERIOD_NOUNS = {"quarter", "qtr", "year", "half", "months", "mths", "period"}
 
 
-@Language.factory(NAME, assigns=["doc._.facts"], requires=["doc.spans"])
+@Language.factory(NAME, assigns=["doc._.newsfacts_facts"], requires=["doc.spans"])
 def make_assembly(nlp: Language, name: str) -> FactAssembler:
     return FactAssembler()
 
@@ -182,8 +182,8 @@ class FactAssembler:
         salient = _salient_name(doc)
         dollar = _stated_dollar(doc, salient)
         context = Context(
-            published=doc._.published,
-            stated_calendar=period_rules.stated_calendar(text, published=doc._.published),
+            published=doc._.newsfacts_published,
+            stated_calendar=period_rules.stated_calendar(text, published=doc._.newsfacts_published),
             default_currency=_dominant_currency(doc, dollar),
             dollar=dollar,
             salient=salient,
@@ -204,7 +204,7 @@ class FactAssembler:
             ):
                 continue
             facts.extend(self._segment_facts(doc, segment, context))
-        doc._.facts = _without_headline_repeats(text, facts)
+        doc._.newsfacts_facts = _without_headline_repeats(text, facts)
         span_index.release(doc)
         return doc
 
@@ -212,7 +212,7 @@ class FactAssembler:
 
     def _segment_facts(self, doc: Doc, seg: Span, ctx: Context) -> list[Fact]:
         named = [
-            o for o in _in_seg(doc, organizations.SPANS_KEY, seg) if o._.org.via != "coref"
+            o for o in _in_seg(doc, organizations.SPANS_KEY, seg) if o._.newsfacts_org.via != "coref"
         ]
         cues = [  # not "Workers" in "United Food and Commercial Workers"
             s for s in _in_seg(doc, metrics.SPANS_KEY, seg)
@@ -224,8 +224,8 @@ class FactAssembler:
         value_spans = [
             s
             for s in _in_seg(doc, values.SPANS_KEY, seg)
-            if not s._.quantity.is_conversion
-            and not getattr(s._.quantity, "is_range", False)
+            if not s._.newsfacts_quantity.is_conversion
+            and not getattr(s._.newsfacts_quantity, "is_range", False)
         ]
         if not value_spans:
             self._update_reference(doc, period_spans, ctx, seg)
@@ -270,8 +270,8 @@ class FactAssembler:
             if r.period is not None
             and not r.cand.comparative
             and r.cand.period_expr is not None
-            and not _looks_back(r.cand.period_expr._.period)
-            and r.cand.period_expr._.period.kind != "ytd"  # a running total beside the news
+            and not _looks_back(r.cand.period_expr._.newsfacts_period)
+            and r.cand.period_expr._.newsfacts_period.kind != "ytd"  # a running total beside the news
         ]
         if current and current[0].period is not None:
             ctx.set_reference(current[0].period, current[0].org.parent or current[0].org.name)
@@ -308,7 +308,7 @@ class FactAssembler:
         September 30, 1987 was 9.3 billion dlrs"), not at a deadline ("by the end of 2018")."""
         dates = [
             s for s in _in_seg(doc, periods.SPANS_KEY, seg)
-            if s._.period.kind == "date"
+            if s._.newsfacts_period.kind == "date"
             and _previous_word(doc, s.start, seg.start) not in {"by", "until", "before"}
         ]
         for r in resolved:
@@ -321,7 +321,7 @@ class FactAssembler:
                 continue
             nearest = min(near, key=lambda d: abs(d.start - r.cand.span.start))
             day = period_rules.resolve(
-                nearest._.period,
+                nearest._.newsfacts_period,
                 calendar=_calendar(ctx, r.org.parent or r.org.name),
                 published=ctx.published,
                 reference=ctx.reference,
@@ -355,7 +355,7 @@ class FactAssembler:
                 r.status != "actual"
                 and r.period is not None
                 and expr is not None
-                and expr._.period.definite
+                and expr._.newsfacts_period.definite
                 and r.period.granularity == "year"
                 and published is not None
                 and r.period.end < published
@@ -385,7 +385,7 @@ class FactAssembler:
         compared = any(
             not r.cand.comparative
             and r.cand.period_expr is not None
-            and r.cand.period_expr._.period.same_period
+            and r.cand.period_expr._.newsfacts_period.same_period
             for r in resolved
         )
         for r in resolved:
@@ -437,13 +437,13 @@ class FactAssembler:
         """Headlines, wire section lines ("Six mths") and figure-free sentences set the
         article's current period; comparatives and "last year" style mentions do not."""
         named = [
-            o._.org.parent or o._.org.name
+            o._.newsfacts_org.parent or o._.newsfacts_org.name
             for o in span_index.starting_in(doc, organizations.SPANS_KEY, seg.start, seg.end)
-            if o._.org is not None
+            if o._.newsfacts_org is not None
         ]
         owner = named[0] if seg.start > 0 and named else None
         for span in period_spans:
-            expr = span._.period
+            expr = span._.newsfacts_period
             if expr.kind == "date" or _looks_back(expr):
                 continue
             if expr.offset is not None and expr.offset < 0:
@@ -465,7 +465,7 @@ class FactAssembler:
     def _candidate(
         self, doc: Doc, seg: Span, span: Span, cues: list[Span], ctx: Context
     ) -> Candidate | None:
-        q: Quantity = span._.quantity
+        q: Quantity = span._.newsfacts_quantity
         if _margin_over_figure(doc, span):
             return None  # "topping the consensus estimate of $0.06 by $0.05": a difference
         if q.kind == "percent" and self._market_move(doc, seg, span, cues):
@@ -502,8 +502,8 @@ class FactAssembler:
         ) or (cue.start > 0 and doc[cue.start - 1].lower_ in self.public_modifiers):
             return None  # "federal revenues of 6.7 billion dlrs", "government revenue"
         cand.cue = cue
-        cand.metric = cue._.metric.metric
-        negative = cue._.metric.negative
+        cand.metric = cue._.newsfacts_metric.metric
+        negative = cue._.newsfacts_metric.negative
         if _phrase(cue) in self.per_share:
             # "75 cts a share" says per share, not of what: the cue before it does
             left = [
@@ -513,7 +513,7 @@ class FactAssembler:
             ]
             after = [c for c in cues if c.start >= cue.end and c.start - cue.end <= 1]
             forecast = any(
-                c._.status == "forecast"
+                c._.newsfacts_status == "forecast"
                 for c in span_index.starting_in(doc, metrics.STATUS_KEY, seg.start, span.start)
             )
             if not left and not after and not forecast:
@@ -524,18 +524,18 @@ class FactAssembler:
                 return None  # "the 27 dlrs per share offered by Acme": a price
             # but "analysts had expected 98 cents a share" is earnings per share
             verb = _governing_verb(span)
-            if (left and left[-1]._.metric.metric == "dividend_per_share") or (
+            if (left and left[-1]._.newsfacts_metric.metric == "dividend_per_share") or (
                 verb is not None and verb.lemma_.casefold() in self.dividend_verbs
             ):
                 cand.metric = "dividend_per_share"  # "will now pay 90 cents per share"
             negative = (
                 negative
-                or bool(left and left[-1]._.metric.negative)
-                or bool(after and after[0]._.metric.negative)
+                or bool(left and left[-1]._.newsfacts_metric.negative)
+                or bool(after and after[0]._.newsfacts_metric.negative)
             )
         elif cue.start >= span.end:
             left = [c for c in cues if c.end <= span.start and span.start - c.end <= 3]
-            negative = negative or bool(left and left[-1]._.metric.negative)
+            negative = negative or bool(left and left[-1]._.newsfacts_metric.negative)
         direction = _direction_near(doc, seg, span)
         if q.kind == "percent":
             if direction is None:
@@ -678,7 +678,7 @@ class FactAssembler:
             and (owner is None or c.start <= owner < c.end)
         ]
         if left:
-            levels = [c for c in left if c._.metric.metric in PERCENT_LEVEL]
+            levels = [c for c in left if c._.newsfacts_metric.metric in PERCENT_LEVEL]
             if q.kind == "percent" and levels and _direction_near(doc, seg, span) is None:
                 # "market share of car sales rose to 17.2 pct": a percent level is a share
                 # or a margin, not the sales named inside it
@@ -715,7 +715,7 @@ class FactAssembler:
     def _modifies_a_noun(self, doc: Doc, span: Span, cues: list[Span]) -> bool:
         """An amount that modifies a noun that is no metric is that noun's amount: "a 55 mln dlr
         charge", "a $40bn buyback"; not "a 12% drop" (a change) or "9.9 million handsets"."""
-        if span._.quantity.kind not in ("money", "percent"):
+        if span._.newsfacts_quantity.kind not in ("money", "percent"):
             return False
         root = span.root
         head = root.head
@@ -744,7 +744,7 @@ class FactAssembler:
         if self.parties.match(doc[cue.end : cue.end + 8].text):
             return False  # "sales to non-related parties": a part of the revenue
         place = doc[cue.end : cue.end + 4]
-        counted = cue._.metric.metric in self.count_metrics  # "6,350 employees in Norway"
+        counted = cue._.newsfacts_metric.metric in self.count_metrics  # "6,350 employees in Norway"
         if not counted and place and place[0].lower_ in {"in", "from"} and any(
             t.ent_type_ in ("GPE", "LOC") for t in place[1:]
         ):
@@ -820,7 +820,7 @@ class FactAssembler:
         )
 
     def _cue_fits(self, cue: Span, q: Quantity) -> bool:
-        metric = cue._.metric.metric
+        metric = cue._.newsfacts_metric.metric
         if q.kind == "money":
             return metric is None or metric in MONEY_ONLY or metric == "units_sold"
         if q.kind == "percent":
@@ -872,7 +872,7 @@ class FactAssembler:
             if change.start == cue.end or self._basis_tokens(doc, cue.end, change.start) == set(
                 range(cue.end, change.start)
             ):
-                return int(change._.direction)
+                return int(change._.newsfacts_direction)
         return None
 
     def _final_metric(
@@ -882,17 +882,17 @@ class FactAssembler:
         q = cand.quantity
         if metric is None and cand.comparative:
             earlier = [
-                c._.metric.metric
+                c._.newsfacts_metric.metric
                 for c in span_index.within(seg.doc, metrics.SPANS_KEY, seg.start, cand.span.start)
-                if c._.metric.metric
+                if c._.newsfacts_metric.metric
             ]
             metric = earlier[0] if earlier else None
         if metric is None:
             cue_start = cand.cue.start if cand.cue is not None else cand.span.start
             explicit = [
-                c._.metric.metric
+                c._.newsfacts_metric.metric
                 for c in span_index.starting_in(seg.doc, metrics.SPANS_KEY, seg.start, cue_start)
-                if c._.metric.metric in PROFIT_METRICS
+                if c._.newsfacts_metric.metric in PROFIT_METRICS
             ]
             if explicit:
                 metric = explicit[0]
@@ -963,7 +963,7 @@ class FactAssembler:
             # modifier right before the comparative value
             before = [
                 p for p in period_spans
-                if p._.period.same_period
+                if p._.newsfacts_period.same_period
                 and 0 <= cand.span.start - p.end <= 4
                 and not any(_value_at(doc, i) for i in range(p.end, cand.span.start))
                 and (index == 0 or ordered[index - 1].span.end <= p.start)
@@ -978,7 +978,7 @@ class FactAssembler:
             own = [
                 p for p in free
                 # "up 4.2 per cent on the same period last year": what a change is against
-                if not (cand.change and p._.period.same_period and p.start >= cand.span.end)
+                if not (cand.change and p._.newsfacts_period.same_period and p.start >= cand.span.end)
             ]
             cand.period_options = sorted(
                 own,  # a baseline ("than in the year before") only when nothing else is left
@@ -1004,7 +1004,7 @@ class FactAssembler:
             return None
         calendar = _calendar(ctx, r.org.parent or r.org.name)
         return period_rules.resolve(
-            expr._.period,
+            expr._.newsfacts_period,
             calendar=calendar,
             published=ctx.published,
             reference=reference,
@@ -1018,7 +1018,7 @@ class FactAssembler:
         q = cand.quantity
         metric = cand.metric or ""
         return Fact(
-            doc_id=doc._.doc_id or "",
+            doc_id=doc._.newsfacts_doc_id or "",
             entity=org.name,
             metric=metric,
             item=_item(cand.span) if metric.startswith("units_sold") else None,
@@ -1032,15 +1032,15 @@ class FactAssembler:
             char_end=q.char_end,
             evidence=_evidence(doc, seg),
             confidence=_confidence(cand, org, seg, r.status),
-            published=doc._.published,
-            source=doc._.source,
+            published=doc._.newsfacts_published,
+            source=doc._.newsfacts_source,
             superseded=cand.revision,
         )
 
     def _status(self, doc: Doc, seg: Span, cand: Candidate, metric: str) -> Status:
         """The nearest status cue on the value's left, unless a past-tense verb or a
         comparative stands between them; job cuts are plans unless stated as done."""
-        statuses = {s.start: s._.status for s in doc.spans[metrics.STATUS_KEY]}
+        statuses = {s.start: s._.newsfacts_status for s in doc.spans[metrics.STATUS_KEY]}
         found: Status = "actual"
         i = cand.span.start - 1
         while i >= seg.start and cand.span.start - i <= 18:
@@ -1187,7 +1187,7 @@ def _segments(doc: Doc) -> list[Span]:
 
 def _value_at(doc: Doc, i: int, *, conversions: bool = False) -> bool:
     found = span_index.covering(doc, values.SPANS_KEY, i)
-    return bool(found) and (conversions or not found[0]._.quantity.is_conversion)
+    return bool(found) and (conversions or not found[0]._.newsfacts_quantity.is_conversion)
 
 
 def _margin_over_figure(doc: Doc, span: Span) -> bool:
@@ -1257,7 +1257,7 @@ def _dividend_headline(doc: Doc) -> bool:
     if end <= 0:
         return False
     found = {
-        c._.metric.metric for c in doc.spans[metrics.SPANS_KEY] if c.end_char <= end
+        c._.newsfacts_metric.metric for c in doc.spans[metrics.SPANS_KEY] if c.end_char <= end
     }
     return found == {"dividend_per_share"}
 
@@ -1265,14 +1265,14 @@ def _dividend_headline(doc: Doc) -> bool:
 def _definite_period(cand: Candidate) -> bool:
     """Whether the figure names a dated period of its own ("for 1986", "fiscal 2007")."""
     expr = cand.period_expr
-    return expr is not None and expr._.period.year is not None
+    return expr is not None and expr._.newsfacts_period.year is not None
 
 
 def _names_a_dividend_kind(period: Span) -> bool:
     """ "its annual dividend": the kind of dividend (not the interim one), weakly a period."""
     doc = period.doc
     return period.text.casefold() == "annual" and any(
-        c.start == period.end and c._.metric.metric == "dividend_per_share"
+        c.start == period.end and c._.newsfacts_metric.metric == "dividend_per_share"
         for c in span_index.starting_in(doc, metrics.SPANS_KEY, period.end, period.end + 1)
     )
 
@@ -1297,7 +1297,7 @@ def _before_to_money(doc: Doc, span: Span) -> bool:
     if not following or following[0].lower_ != "to" or len(following) < 2:
         return False
     return any(
-        v._.quantity.kind == "money"
+        v._.newsfacts_quantity.kind == "money"
         for v in span_index.starting_in(doc, values.SPANS_KEY, following[1].i, following[1].i + 1)
     )
 
@@ -1439,15 +1439,15 @@ def _direction_near(doc: Doc, seg: Span, span: Span) -> int | None:
             if {"to", "at", "from"} & set(words):
                 continue  # "rose to X", "grew from 51% to 58%": levels
             if len(between) <= 4 or (words[:1] == ["by"] and len(between) <= 8):
-                return int(change._.direction)
+                return int(change._.newsfacts_direction)
             if _only_period_words(between):
-                return int(change._.direction)
+                return int(change._.newsfacts_direction)
         elif change.start >= span.end and change.start - span.end <= 2:
-            return int(change._.direction)
+            return int(change._.newsfacts_direction)
     if previous == "by":
         before = [c for c in changes if c.end <= span.start]
         if before:
-            return int(before[-1]._.direction)
+            return int(before[-1]._.newsfacts_direction)
     return None
 
 
@@ -1497,7 +1497,7 @@ def _count_noun_after(span: Span) -> bool:
 def _sibling_currency(doc: Doc, seg: Span, span: Span, ctx: Context) -> str | None:
     best: tuple[int, str] | None = None
     for other in span_index.starting_in(doc, values.SPANS_KEY, seg.start, seg.end):
-        q = other._.quantity
+        q = other._.newsfacts_quantity
         if q.kind != "money" or other is span:
             continue
         distance = abs(other.start - span.start)
@@ -1511,7 +1511,7 @@ def _dominant_currency(doc: Doc, dollar: str) -> str | None:
     """The article's most frequent currency, a bare "$" or "dlrs" counted as its dollar."""
     counts: dict[str, int] = {}
     for span in doc.spans[values.SPANS_KEY]:
-        q = span._.quantity
+        q = span._.newsfacts_quantity
         if q.kind == "money" and not q.is_conversion:
             unit = dollar if q.bare_dollar else q.unit
             counts[unit] = counts.get(unit, 0) + 1
@@ -1553,7 +1553,7 @@ def _stated_dollar(doc: Doc, salient: str | None) -> str:
     counts: dict[str, int] = {}
     us_named = False
     for span in doc.spans[values.SPANS_KEY]:
-        q = span._.quantity
+        q = span._.newsfacts_quantity
         if q.kind != "money" or q.bare_dollar or not q.unit.endswith("D"):
             continue
         if q.unit == "USD":
@@ -1611,7 +1611,7 @@ def _bare_currencies(doc: Doc) -> dict[str, str]:
     shared = quantities.currency_context().bare_words
     votes: dict[str, dict[str, int]] = {}
     for span in doc.spans[values.SPANS_KEY]:
-        q = span._.quantity
+        q = span._.newsfacts_quantity
         if q.kind != "money":
             continue
         word = _currency_word(q.text)
@@ -1638,7 +1638,7 @@ def _names_a_model(span: Span) -> bool:
     noun = doc[span.end] if span.end < len(doc) else None
     if noun is None or noun.tag_ != "NN" or not span.root.like_num:
         return False
-    return abs(span._.quantity.value) > 1
+    return abs(span._.newsfacts_quantity.value) > 1
 
 
 def _counts_another_noun(span: Span, nouns: set[str]) -> bool:
@@ -1668,7 +1668,7 @@ def _cut_governs(seg: Span, span: Span) -> bool:
         between = range(cut.end, span.start)
         heads = [
             c for c in doc.spans[metrics.SPANS_KEY]
-            if c.start in between and c._.metric.metric == "headcount"
+            if c.start in between and c._.newsfacts_metric.metric == "headcount"
         ]
         if not heads and not any(_value_at(doc, i) for i in between):
             return True
@@ -1680,7 +1680,7 @@ def _cut_governs(seg: Span, span: Span) -> bool:
 def _is_figure_period(span: Span) -> bool:
     """Point dates are not figure periods unless they end one ("quarter ended March 31");
     neither is the "on the year" of "fell 45 % on the year" (year on year)."""
-    expr = span._.period
+    expr = span._.newsfacts_period
     if expr.kind == "date":
         return _ends_period(span)
     doc = span.doc
@@ -1846,11 +1846,11 @@ def _confidence(
     often wrong as inherited ones."""
     doc = seg.doc
     named_here = any(
-        o._.org is not None and o._.org.via != "coref" and o._.org.name == org.name
+        o._.newsfacts_org is not None and o._.newsfacts_org.via != "coref" and o._.newsfacts_org.name == org.name
         for o in span_index.starting_in(doc, organizations.SPANS_KEY, seg.start, seg.end)
     )
     score = 0.5
-    score += 0.12 if cand.cue is not None and cand.cue._.metric.metric is not None else 0.0
+    score += 0.12 if cand.cue is not None and cand.cue._.newsfacts_metric.metric is not None else 0.0
     score += 0.08 if named_here else 0.0
     score += 0.08 if _TABLE_ROW.search(seg.text) else 0.0
     score += 0.05 if cand.comparative else 0.0
@@ -1868,7 +1868,7 @@ def _salient_name(doc: Doc) -> str | None:
         return str(cached) or None
     counts: dict[str, int] = {}
     for span in doc.spans[organizations.SPANS_KEY]:
-        org = span._.org
+        org = span._.newsfacts_org
         if org is not None and org.via != "coref" and org.kind == "company":
             counts[org.name] = counts.get(org.name, 0) + 1
     name = max(counts, key=lambda k: counts[k]) if counts else ""

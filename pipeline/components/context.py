@@ -20,7 +20,7 @@ NAME = "newsfacts_context"
 FIELDS = ("doc_id", "published", "source")
 
 
-@Language.factory(NAME, assigns=["doc._.doc_id", "doc._.published", "doc._.source"])
+@Language.factory(NAME, assigns=["doc._.newsfacts_doc_id", "doc._.newsfacts_published", "doc._.newsfacts_source"])
 def make_context(nlp: Language, name: str) -> ContextReader:
     return ContextReader()
 
@@ -33,10 +33,10 @@ class ContextReader:
         context = getattr(doc, "_context", None)
         if not isinstance(context, Mapping):
             return doc
-        if doc._.doc_id is None and context.get("doc_id") is not None:
-            doc._.doc_id = str(context["doc_id"])
-        if doc._.published is None and context.get("published") is not None:
-            doc._.published = parse_published(context["published"])
-        if doc._.source is None and context.get("source") is not None:
-            doc._.source = str(context["source"])
+        if doc._.newsfacts_doc_id is None and context.get("doc_id") is not None:
+            doc._.newsfacts_doc_id = str(context["doc_id"])
+        if doc._.newsfacts_published is None and context.get("published") is not None:
+            doc._.newsfacts_published = parse_published(context["published"])
+        if doc._.newsfacts_source is None and context.get("source") is not None:
+            doc._.newsfacts_source = str(context["source"])
         return doc

@@ -23,8 +23,8 @@ NAME = "newsfacts_hygiene"
 SPANS_KEY = "newsfacts_excluded"
 _CAPTION_MAX_CHARS = 600
 
-if not Doc.has_extension("excluded_chars"):
-    Doc.set_extension("excluded_chars", default=())
+if not Doc.has_extension("newsfacts_excluded_chars"):
+    Doc.set_extension("newsfacts_excluded_chars", default=())
 
 
 class HygieneRules(BaseModel):
@@ -148,10 +148,10 @@ class HygieneAnnotator:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is not None and len(span):
                 spans.append(span)
-        doc._.excluded_chars = tuple(ranges)
+        doc._.newsfacts_excluded_chars = tuple(ranges)
         doc.spans[SPANS_KEY] = spans
         return doc
 
 
 def is_excluded(doc: Doc, char: int) -> bool:
-    return any(start <= char < end for start, end in doc._.excluded_chars)
+    return any(start <= char < end for start, end in doc._.newsfacts_excluded_chars)

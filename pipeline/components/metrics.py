@@ -25,7 +25,7 @@ CHANGES_KEY = "newsfacts_changes"
 STATUS_KEY = "newsfacts_status"
 CUTS_KEY = "newsfacts_cuts"
 
-for _ext in ("metric", "direction", "status"):
+for _ext in ("newsfacts_metric", "newsfacts_direction", "newsfacts_status"):
     if not Span.has_extension(_ext):
         Span.set_extension(_ext, default=None)
 
@@ -101,7 +101,7 @@ class MetricCue:
     negative: bool
 
 
-@Language.factory(NAME, assigns=["doc.spans", "span._.metric", "span._.direction", "span._.status"])
+@Language.factory(NAME, assigns=["doc.spans", "span._.newsfacts_metric", "span._.newsfacts_direction", "span._.newsfacts_status"])
 def make_metrics(nlp: Language, name: str) -> MetricAnnotator:
     return MetricAnnotator(nlp)
 
@@ -141,13 +141,13 @@ class MetricAnnotator:
                 continue
             nxt = spans[index + 1] if index + 1 < len(spans) else None
             between = doc[span.end : nxt.start].text.casefold() if nxt is not None else ""
-            metric = span._.metric.metric
+            metric = span._.newsfacts_metric.metric
             if nxt is None or metric is None or " ".join(between.split()) not in self.ratios:
                 out.append(span)
                 continue
             ratio = Span(doc, span.start, nxt.end, label=span.label)
             stem = metric.removesuffix("_income").removesuffix("_profit")
-            ratio._.metric = MetricCue(f"{stem}_margin", False)
+            ratio._.newsfacts_metric = MetricCue(f"{stem}_margin", False)
             out.append(ratio)
             skip.add(index + 1)
         return out
@@ -166,7 +166,7 @@ class MetricAnnotator:
                     break
                 if doc[j].lower_ in self.share_heads:
                     share = Span(doc, token.i, j + 1)
-                    share._.metric = MetricCue("market_share", False)
+                    share._.newsfacts_metric = MetricCue("market_share", False)
                     found.append(share)
                     break
         return found
@@ -191,12 +191,12 @@ class MetricAnnotator:
         ]
         for span in metric_spans:
             _, metric = self.labels[span.label]
-            span._.metric = MetricCue(metric or None, span.text.casefold() in self.negative)
+            span._.newsfacts_metric = MetricCue(metric or None, span.text.casefold() in self.negative)
         metric_spans = filter_spans([*self._ratios(doc, metric_spans), *self._shares_of(doc)])
         for span in by_kind["direction"]:
-            span._.direction = 1 if self.labels[span.label][1] == "up" else -1
+            span._.newsfacts_direction = 1 if self.labels[span.label][1] == "up" else -1
         for span in by_kind["status"]:
-            span._.status = self.labels[span.label][1]
+            span._.newsfacts_status = self.labels[span.label][1]
         doc.spans[SPANS_KEY] = metric_spans
         doc.spans[CHANGES_KEY] = filter_spans(by_kind["direction"])
         doc.spans[CUTS_KEY] = by_kind["cut"]

@@ -43,8 +43,8 @@ from . import span_index
 NAME = "newsfacts_organizations"
 SPANS_KEY = "newsfacts_orgs"
 
-if not Span.has_extension("org"):
-    Span.set_extension("org", default=None)
+if not Span.has_extension("newsfacts_org"):
+    Span.set_extension("newsfacts_org", default=None)
 
 _CONNECTORS = {"&", "and", "of", "/", "-", "'n'", "de", "du", "van", "von"}
 _NAME_DEPS = {"compound", "flat", "nmod", "appos"}
@@ -75,13 +75,13 @@ _BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\n[ \t]+(?=\S)|(?<=[^\s\-–—]) {2,}(?=
 _BRACKETED_NAME = re.compile(r"<([A-Z][^<>]*?\s[^<>]*?)>")
 
 
-@Language.factory(NAME, assigns=["doc.spans", "span._.org"], requires=["doc.ents"])
+@Language.factory(NAME, assigns=["doc.spans", "span._.newsfacts_org"], requires=["doc.ents"])
 def make_organizations(nlp: Language, name: str) -> OrganizationAnnotator:
     return OrganizationAnnotator(nlp)
 
 
 class OrganizationAnnotator:
-    """Mark every organization mention in `doc.spans[SPANS_KEY]` with `span._.org`."""
+    """Mark every organization mention in `doc.spans[SPANS_KEY]` with `span._.newsfacts_org`."""
 
     def __init__(self, nlp: Language) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -114,7 +114,7 @@ class OrganizationAnnotator:
         spans = []
         for candidate in found:
             span = Span(doc, candidate.start, candidate.end, label="ORG")
-            span._.org = candidate.org
+            span._.newsfacts_org = candidate.org
             spans.append(span)
         doc.spans[SPANS_KEY] = spans
         index = {(c.start, c.end): i for i, c in enumerate(found)}
@@ -1208,18 +1208,18 @@ def _subject(doc: Doc, start: int, end: int) -> OrgMention | None:
         return found
     before = [m for m in region if m.end <= start]
     if before:
-        return before[-1]._.org
+        return before[-1]._.newsfacts_org
     if info:
         for sent_start, index in reversed(info["subjects"]):
             if sent_start >= lo:
                 continue
             if sent_start < _block_of(blocks, start) or lo - sent_start > _LOOKBACK_TOKENS:
                 break
-            return mentions[index]._.org
+            return mentions[index]._.newsfacts_org
         if info["salient"] is not None:
-            return mentions[info["salient"]]._.org
+            return mentions[info["salient"]]._.newsfacts_org
         return None
-    return _salient(doc, (_Candidate(m.start, m.end, m._.org) for m in mentions))
+    return _salient(doc, (_Candidate(m.start, m.end, m._.newsfacts_org) for m in mentions))
 
 
 def _by_structure(
@@ -1230,7 +1230,7 @@ def _by_structure(
         if not lo <= token.i < hi:
             return None
         if token.i in by_token and token.i not in inside:
-            return by_token[token.i]._.org
+            return by_token[token.i]._.newsfacts_org
         for child in token.children:
             if child.i in inside:
                 continue
@@ -1247,7 +1247,7 @@ def _by_structure(
                     if subject is not None:
                         return subject
             if token.dep_ == "relcl" and token.head.i in by_token:
-                return by_token[token.head.i]._.org
+                return by_token[token.head.i]._.newsfacts_org
         if token.head is token:
             return None
         token = token.head
@@ -1276,7 +1276,7 @@ def _closest_in(root: Token, by_token: dict[int, Span]) -> OrgMention | None:
         depth, node = 0, token
         while node.i != root.i and depth < 40:
             node, depth = node.head, depth + 1
-        key = (depth, by_token[token.i]._.org.via == "coref", token.i)
+        key = (depth, by_token[token.i]._.newsfacts_org.via == "coref", token.i)
         if best is None or key < best:
             best = key
-    return by_token[best[2]]._.org if best is not None else None
+    return by_token[best[2]]._.newsfacts_org if best is not None else None

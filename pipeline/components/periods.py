@@ -1,7 +1,7 @@
 """`newsfacts_periods`: mark period expressions as spans.
 
 Only finds them: resolving needs the company's fiscal calendar, which the fact
-assembler knows, so `span._.period` holds the unresolved `PeriodExpr`.
+assembler knows, so `span._.newsfacts_period` holds the unresolved `PeriodExpr`.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from . import span_index
 NAME = "newsfacts_periods"
 SPANS_KEY = "newsfacts_periods"
 
-if not Span.has_extension("period"):
-    Span.set_extension("period", default=None)
+if not Span.has_extension("newsfacts_period"):
+    Span.set_extension("newsfacts_period", default=None)
 
 
-@Language.factory(NAME, assigns=["doc.spans", "span._.period"])
+@Language.factory(NAME, assigns=["doc.spans", "span._.newsfacts_period"])
 def make_periods(nlp: Language, name: str) -> PeriodAnnotator:
     return PeriodAnnotator()
 
@@ -33,7 +33,7 @@ class PeriodAnnotator:
             span = doc.char_span(expr.char_start, expr.char_end, alignment_mode="expand")
             if span is None:
                 continue
-            span._.period = expr
+            span._.newsfacts_period = expr
             spans.append(span)
         doc.spans[SPANS_KEY] = spans
         return doc

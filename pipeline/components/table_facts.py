@@ -67,7 +67,7 @@ def table_facts(doc: Doc, table: FlatTable, *, dollar: str = "USD") -> list[Fact
             value = -abs(q.value) if is_negative(cell) else q.value
             facts.append(
                 Fact(
-                    doc_id=doc._.doc_id or "",
+                    doc_id=doc._.newsfacts_doc_id or "",
                     entity=entity,
                     metric=metric,
                     item=None,
@@ -81,8 +81,8 @@ def table_facts(doc: Doc, table: FlatTable, *, dollar: str = "USD") -> list[Fact
                     char_end=cell.char_start + q.char_end,
                     evidence=evidence,
                     confidence=0.8,
-                    published=doc._.published,
-                    source=doc._.source,
+                    published=doc._.newsfacts_published,
+                    source=doc._.newsfacts_source,
                 )
             )
     return facts

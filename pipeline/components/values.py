@@ -1,7 +1,7 @@
 """`newsfacts_values`: mark money, percent and count quantities as spans.
 
 One pass of `find_quantities` over `doc.text`; each amount becomes a span in
-`doc.spans["newsfacts_values"]` with the normalized `Quantity` in `span._.quantity`. A span
+`doc.spans["newsfacts_values"]` with the normalized `Quantity` in `span._.newsfacts_quantity`. A span
 is widened to whole tokens ("EUR18" is one token of "EUR18 .9 m"); the quantity keeps its own
 character offsets, which are the grounding of a fact.
 
@@ -23,13 +23,13 @@ NAME = "newsfacts_values"
 SPANS_KEY = "newsfacts_values"
 RATES_KEY = "newsfacts_rates"
 
-if not Span.has_extension("quantity"):
-    Span.set_extension("quantity", default=None)
+if not Span.has_extension("newsfacts_quantity"):
+    Span.set_extension("newsfacts_quantity", default=None)
 
 
 @Language.factory(
     NAME,
-    assigns=["doc.spans", "span._.quantity"],
+    assigns=["doc.spans", "span._.newsfacts_quantity"],
     default_config={"default_dollar": "USD"},
 )
 def make_values(nlp: Language, name: str, default_dollar: str) -> ValueAnnotator:
@@ -54,10 +54,10 @@ class ValueAnnotator:
             if span is None:
                 continue
             if quantity.kind == "rate" and not quantity.per_share:
-                span._.quantity = quantity
+                span._.newsfacts_quantity = quantity
                 rates.append(span)
             else:
-                span._.quantity = quantity.as_amount()
+                span._.newsfacts_quantity = quantity.as_amount()
                 amounts.append(span)
         doc.spans[SPANS_KEY] = amounts
         doc.spans[RATES_KEY] = rates
