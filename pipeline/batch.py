@@ -123,6 +123,7 @@ class _Job:
     batch_size: int
     max_chars: int
     aliases: str | None = None
+    screen: bool = False
 
 
 def extract_corpus(
@@ -300,6 +301,7 @@ def _extract_stage(
         "workers": workers, "engine": engine, "scheduler": scheduler, "resume": resume,
         "models": list(settings.models), "batch_size": settings.batch_size,
         "max_chunk_chars": settings.max_chunk_chars, "chunk_docs": chunk_docs,
+        "screen_sentences": settings.screen_sentences,
         "text_column": columns.text, "id_column": columns.id,
         "published_column": columns.published, "aliases": settings.aliases,
     }
@@ -307,7 +309,7 @@ def _extract_stage(
 
     workdir = _workdir(output).resolve()  # absolute: workers may run in another folder
     job = _Job(str(workdir), model, settings.batch_size, settings.max_chunk_chars,
-               settings.aliases)
+               settings.aliases, settings.screen_sentences)
     fingerprint = {**_fingerprint(inputs, job, chunk_docs), "columns": list(
         (columns.text, columns.id, columns.published))}
     done = _prepare_workdir(workdir, fingerprint, resume=resume)
@@ -389,7 +391,8 @@ def process_chunk(index: int, items: list[Item], job: _Job) -> dict[str, int]:
         facts_tmp.open("w", encoding="utf-8") as facts_out,
         errors_tmp.open("w", encoding="utf-8") as errors_out,
     ):
-        results = process(items, nlp, batch_size=job.batch_size, max_chars=job.max_chars)
+        results = process(items, nlp, batch_size=job.batch_size, max_chars=job.max_chars,
+                          screen=job.screen)
         for item, result in zip(items, results, strict=True):
             meta["documents"] += 1
             if isinstance(item, Document) and item.gold is not None:
@@ -420,7 +423,8 @@ def _fingerprint(inputs: Sequence[str | Path], job: _Job, chunk_docs: int) -> di
     return {"format": WORK_FORMAT, "inputs": [str(Path(p).resolve()) for p in inputs],
             "files": digest, "model": job.model, "aliases": _file_digest(job.aliases),
             "chunk_docs": chunk_docs,
-            "chunk_chars": CHUNK_CHARS, "max_chars": job.max_chars, "batch_size": job.batch_size}
+            "chunk_chars": CHUNK_CHARS, "max_chars": job.max_chars, "batch_size": job.batch_size,
+            **({"screen": True} if job.screen else {})}
 
 
 def _file_digest(path: str | None) -> list[str] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import components
+from . import components, screening
 from .documents import Document, DocumentError
 from .errors import ConfigError
 from .facts import Fact
@@ -173,18 +173,20 @@ def process(
     *,
     batch_size: int = 32,
     max_chars: int | None = None,
+    screen: bool = False,
 ) -> Iterator[DocumentResult]:
     """Run `nlp.pipe` over documents, in order; errors pass through and never stop the stream.
 
     Documents longer than `max_chars` (default: `default_max_chars`) are processed in pieces
     from `split_text`, each with some leading context; their facts keep offsets into the
-    whole text.
+    whole text. With `screen`, the model reads only what `screening.screen` keeps.
     """
     limit = max_chars or default_max_chars(nlp)
+    read = screening.screen if screen else None
     pending: list[Document] = []
 
     def flush() -> Iterator[DocumentResult]:
-        yield from _run_batch(pending, nlp, batch_size, limit)
+        yield from _run_batch(pending, nlp, batch_size, limit, read)
         pending.clear()
 
     for item in items:
@@ -206,8 +208,30 @@ def _shifted(facts: Iterable[Fact] | None, start: int, keep_from: int) -> list[F
     ]
 
 
+def _bounded(
+    pieces: list[tuple[int, int, int, str]], batch_size: int, limit: int
+) -> Iterator[list[tuple[int, int, int, str]]]:
+    """Consecutive groups of at most `batch_size` pieces and about `limit` characters.
+
+    spaCy holds a whole minibatch of Docs (and the model's activations for them) at once, so
+    a count alone would put all pieces of a 2 MB article in memory together; bounded by
+    characters, a long article goes through one piece at a time and only its facts are kept.
+    """
+    group: list[tuple[int, int, int, str]] = []
+    chars = 0
+    for piece in pieces:
+        if group and (len(group) >= batch_size or chars + len(piece[3]) > limit):
+            yield group
+            group, chars = [], 0
+        group.append(piece)
+        chars += len(piece[3])
+    if group:
+        yield group
+
+
 def _run_batch(
-    documents: list[Document], nlp: Language, batch_size: int, limit: int
+    documents: list[Document], nlp: Language, batch_size: int, limit: int,
+    read: Callable[[str], str] | None = None,
 ) -> Iterator[DocumentResult]:
     if not documents:
         return
@@ -218,26 +242,30 @@ def _run_batch(
     ]
     found: list[list[Fact]] = [[] for _ in documents]
     try:
-        docs = nlp.pipe(
-            (make_doc(nlp, documents[i], segment) for i, _, _, segment in pieces),
-            batch_size=batch_size,
-        )
-        for (i, start, keep_from, _), doc in zip(pieces, docs, strict=True):
-            found[i].extend(_shifted(doc._.newsfacts_facts, start, keep_from))
+        for group in _bounded(pieces, batch_size, limit):
+            docs = nlp.pipe(
+                (make_doc(nlp, documents[i], read(segment) if read else segment)
+                 for i, _, _, segment in group),
+                batch_size=len(group),
+            )
+            for (i, start, keep_from, _), doc in zip(group, docs, strict=True):
+                found[i].extend(_shifted(doc._.newsfacts_facts, start, keep_from))
     except Exception:  # one bad document must not sink its batch: retry one by one
         log.debug("batch failed, retrying documents one at a time", exc_info=True)
         for document in documents:
-            yield _run_one(document, nlp, limit)
+            yield _run_one(document, nlp, limit, read)
         return
     for document, facts in zip(documents, found, strict=True):
         yield DocumentResult(document.doc_id, _provenance(facts, document), document=document)
 
 
-def _run_one(document: Document, nlp: Language, limit: int) -> DocumentResult:
+def _run_one(
+    document: Document, nlp: Language, limit: int, read: Callable[[str], str] | None = None
+) -> DocumentResult:
     facts: list[Fact] = []
     try:
         for start, keep_from, segment in _segments(document.text, limit):
-            doc = nlp(make_doc(nlp, document, segment))
+            doc = nlp(make_doc(nlp, document, read(segment) if read else segment))
             facts.extend(_shifted(doc._.newsfacts_facts, start, keep_from))
     except Exception as exc:
         reason = f"extraction failed: {type(exc).__name__}: {exc}"
@@ -293,6 +321,7 @@ def extract_facts(
     *,
     nlp: Language | None = None,
     batch_size: int = 32,
+    screen: bool = False,
 ) -> Iterator[Fact]:
     """Facts of every document, in document order; plain strings get ids `doc-0`, `doc-1`, ...
 
@@ -301,16 +330,17 @@ def extract_facts(
     """
     nlp = nlp or load_pipeline()
     require_components(nlp)
-    return _extract(documents, nlp, batch_size)
+    return _extract(documents, nlp, batch_size, screen)
 
 
-def _extract(documents: Iterable[Document | str], nlp: Language, batch_size: int
+def _extract(documents: Iterable[Document | str], nlp: Language, batch_size: int,
+             screen: bool = False
              ) -> Iterator[Fact]:
     docs = (
         d if isinstance(d, Document) else Document(doc_id=f"doc-{i}", text=d)
         for i, d in enumerate(documents)
     )
-    for result in process(docs, nlp, batch_size=batch_size):
+    for result in process(docs, nlp, batch_size=batch_size, screen=screen):
         if result.error is not None:
             log.warning("%s: %s", result.doc_id, result.error.reason)
         yield from result.facts

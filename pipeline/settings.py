@@ -24,3 +24,8 @@ class Settings(BaseModel):
     max_chunk_chars: int = Field(
         default=100_000, ge=1_000, description="longer texts are split at paragraph breaks"
     )
+    screen_sentences: bool = Field(
+        default=False,
+        description="the model reads only sentences that can hold a figure and their "
+        "context (pipeline.screening): faster, facts may differ slightly",
+    )

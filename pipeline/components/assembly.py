@@ -25,7 +25,7 @@ from ..facts import Fact, Status
 from ..organizations import word_set
 from ..quantities import Quantity
 from ..tables import find_flat_tables
-from . import hygiene, metrics, organizations, periods, values
+from . import hygiene, metrics, organizations, periods, span_index, values
 from .table_facts import table_facts
 
 NAME = "newsfacts_facts"
@@ -195,7 +195,7 @@ class FactAssembler:
         self.market_nouns = {w.casefold() for w in lex.market_move_nouns}
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = span_index.text(doc)
         salient = _salient_name(doc)
         dollar = _stated_dollar(doc, salient)
         context = Context(
@@ -222,29 +222,28 @@ class FactAssembler:
                 continue
             facts.extend(self._segment_facts(doc, segment, context))
         doc._.newsfacts_facts = _without_headline_repeats(text, facts)
+        span_index.release(doc)
         return doc
 
     # -- one segment -------------------------------------------------------------------
 
     def _segment_facts(self, doc: Doc, seg: Span, ctx: Context) -> list[Fact]:
-        inside = _within(seg)
         named = [
             o
-            for o in doc.spans[organizations.SPANS_KEY]
-            if inside(o) and o._.newsfacts_org.via != "coref"
+            for o in _in_seg(doc, organizations.SPANS_KEY, seg)
+            if o._.newsfacts_org.via != "coref"
         ]
         cues = [  # not "Workers" in "United Food and Commercial Workers"
-            s for s in doc.spans[metrics.SPANS_KEY]
-            if inside(s) and not any(o.start <= s.start and s.end <= o.end for o in named)
+            s for s in _in_seg(doc, metrics.SPANS_KEY, seg)
+            if not any(o.start <= s.start and s.end <= o.end for o in named)
         ]
         period_spans = [
-            s for s in doc.spans[periods.SPANS_KEY] if inside(s) and _is_figure_period(s)
+            s for s in _in_seg(doc, periods.SPANS_KEY, seg) if _is_figure_period(s)
         ]
         value_spans = [
             s
-            for s in doc.spans[values.SPANS_KEY]
-            if inside(s)
-            and not s._.newsfacts_quantity.is_conversion
+            for s in _in_seg(doc, values.SPANS_KEY, seg)
+            if not s._.newsfacts_quantity.is_conversion
             and not getattr(s._.newsfacts_quantity, "is_range", False)
         ]
         if not value_spans:
@@ -255,7 +254,7 @@ class FactAssembler:
         read = [self._candidate(doc, seg, s, cues, ctx) for s in value_spans]
         candidates = _paired(doc, value_spans, read)
         self._assign_periods(doc, candidates, period_spans)
-        _date_by_events(doc, [s for s in doc.spans[periods.SPANS_KEY] if inside(s)], candidates)
+        _date_by_events(doc, _in_seg(doc, periods.SPANS_KEY, seg), candidates)
         resolved: list[Resolved] = []
         for cand in candidates:
             org = organizations.subject_of(doc, cand.span.start, cand.span.end)
@@ -328,8 +327,8 @@ class FactAssembler:
         """A balance with no period of its own is at the date next to it ("Backlog on
         September 30, 1987 was 9.3 billion dlrs"), not at a deadline ("by the end of 2018")."""
         dates = [
-            s for s in doc.spans[periods.SPANS_KEY]
-            if seg.start <= s.start and s.end <= seg.end and s._.newsfacts_period.kind == "date"
+            s for s in _in_seg(doc, periods.SPANS_KEY, seg)
+            if s._.newsfacts_period.kind == "date"
             and _previous_word(doc, s.start, seg.start) not in {"by", "until", "before"}
         ]
         for r in resolved:
@@ -459,8 +458,8 @@ class FactAssembler:
         article's current period; comparatives and "last year" style mentions do not."""
         named = [
             o._.newsfacts_org.parent or o._.newsfacts_org.name
-            for o in doc.spans[organizations.SPANS_KEY]
-            if seg.start <= o.start < seg.end and o._.newsfacts_org is not None
+            for o in span_index.starting_in(doc, organizations.SPANS_KEY, seg.start, seg.end)
+            if o._.newsfacts_org is not None
         ]
         owner = named[0] if seg.start > 0 and named else None
         for span in period_spans:
@@ -555,8 +554,8 @@ class FactAssembler:
             ]
             after = [c for c in cues if c.start >= cue.end and c.start - cue.end <= 1]
             forecast = any(
-                seg.start <= c.start < span.start and c._.newsfacts_status == "forecast"
-                for c in doc.spans[metrics.STATUS_KEY]
+                c._.newsfacts_status == "forecast"
+                for c in span_index.starting_in(doc, metrics.STATUS_KEY, seg.start, span.start)
             )
             if not left and not after and not forecast:
                 return None  # "priced at $15 per share": a price, not a result
@@ -758,9 +757,9 @@ class FactAssembler:
             return 0
         if any(c.start <= subject.i < c.end for c in cues):
             return 0
-        if any(o.start <= subject.i < o.end for o in doc.spans[organizations.SPANS_KEY]):
+        if span_index.covering(doc, organizations.SPANS_KEY, subject.i):
             return 0
-        if any(s.start == subject.head.i for s in doc.spans[metrics.STATUS_KEY]):
+        if span_index.starting_in(doc, metrics.STATUS_KEY, subject.head.i, subject.head.i + 1):
             return 0  # "short of the $34.0 billion analysts had expected": the same metric
         return subject.left_edge.i
 
@@ -777,7 +776,8 @@ class FactAssembler:
             return False
         if _value_at(doc, head.i, conversions=True):
             return False
-        covered = [*cues, *doc.spans[metrics.CHANGES_KEY], *doc.spans[periods.SPANS_KEY]]
+        covered = [*cues, *span_index.covering(doc, metrics.CHANGES_KEY, head.i),
+                   *span_index.covering(doc, periods.SPANS_KEY, head.i)]
         if head.i in self._basis_tokens(doc, span.end, min(head.i + 8, len(doc))):
             return False  # "by 18 percent year-on-year"
         return not any(c.start <= head.i < c.end for c in covered)
@@ -847,7 +847,7 @@ class FactAssembler:
         head = doc[i - 1]
         if head.pos_ not in ("NOUN", "PROPN") or head.lower_ in self.status_nouns:
             return None
-        if any(p.start <= head.i < p.end for p in doc.spans[periods.SPANS_KEY]):
+        if span_index.covering(doc, periods.SPANS_KEY, head.i):
             return None  # "earnings in the second quarter of last year of 36.3 mln dlrs"
         return head.i
 
@@ -906,7 +906,7 @@ class FactAssembler:
             return False
         basis = self._basis_tokens(doc, start, end)
         changes = {
-            i for c in doc.spans[metrics.CHANGES_KEY] if start <= c.start < end
+            i for c in span_index.starting_in(doc, metrics.CHANGES_KEY, start, end)
             for i in range(c.start, c.end)
         }
         for i in range(start, end):
@@ -937,8 +937,8 @@ class FactAssembler:
     def _direction_after_cue(self, doc: Doc, cue: Span) -> int | None:
         """"net sales growth estimate", "sales decline", "Revenue Year-Over-Year Growth": a
         direction noun right after the cue."""
-        for change in doc.spans[metrics.CHANGES_KEY]:
-            if change.start < cue.end or doc[change.start].pos_ not in ("NOUN", "PROPN"):
+        for change in span_index.starting_in(doc, metrics.CHANGES_KEY, cue.end, len(doc)):
+            if doc[change.start].pos_ not in ("NOUN", "PROPN"):
                 continue
             if change.start == cue.end or self._basis_tokens(doc, cue.end, change.start) == set(
                 range(cue.end, change.start)
@@ -954,17 +954,16 @@ class FactAssembler:
         if metric is None and cand.comparative:
             earlier = [
                 c._.newsfacts_metric.metric
-                for c in seg.doc.spans[metrics.SPANS_KEY]
-                if seg.start <= c.start and c.end <= cand.span.start and c._.newsfacts_metric.metric
+                for c in span_index.within(seg.doc, metrics.SPANS_KEY, seg.start, cand.span.start)
+                if c._.newsfacts_metric.metric
             ]
             metric = earlier[0] if earlier else None
         if metric is None:
             cue_start = cand.cue.start if cand.cue is not None else cand.span.start
             explicit = [
                 c._.newsfacts_metric.metric
-                for c in seg.doc.spans[metrics.SPANS_KEY]
-                if seg.start <= c.start < cue_start
-                and c._.newsfacts_metric.metric in PROFIT_METRICS
+                for c in span_index.starting_in(seg.doc, metrics.SPANS_KEY, seg.start, cue_start)
+                if c._.newsfacts_metric.metric in PROFIT_METRICS
             ]
             if explicit:
                 metric = explicit[0]
@@ -1198,6 +1197,10 @@ def _within(seg: Span) -> Callable[[Span], bool]:
     return lambda s: seg.start <= s.start and s.end <= seg.end
 
 
+def _in_seg(doc: Doc, key: str, seg: Span) -> list[Span]:
+    return span_index.within(doc, key, seg.start, seg.end)
+
+
 def _segments(doc: Doc) -> list[Span]:
     """Sentences, with the headline, paragraphs and wire-table rows split off on their own.
 
@@ -1206,7 +1209,7 @@ def _segments(doc: Doc) -> list[Span]:
     wide gap before a capital ends one too (list items of scraped pages run together).
     """
     out: list[Span] = []
-    text = doc.text
+    text = span_index.text(doc)
     inside_values = {i for v in doc.spans[values.SPANS_KEY] for i in range(v.start, v.end)}
     for sent in doc.sents:
         start = sent.start
@@ -1266,10 +1269,8 @@ def _segments(doc: Doc) -> list[Span]:
 
 
 def _value_at(doc: Doc, i: int, *, conversions: bool = False) -> bool:
-    for span in doc.spans[values.SPANS_KEY]:
-        if span.start <= i < span.end:
-            return conversions or not span._.newsfacts_quantity.is_conversion
-    return False
+    found = span_index.covering(doc, values.SPANS_KEY, i)
+    return bool(found) and (conversions or not found[0]._.newsfacts_quantity.is_conversion)
 
 
 def _margin_over_figure(doc: Doc, span: Span) -> bool:
@@ -1335,7 +1336,7 @@ def _date_by_events(doc: Doc, period_spans: list[Span], candidates: list[Candida
 def _dividend_headline(doc: Doc) -> bool:
     """A wire headline that announces a dividend and no results ("K MART SETS QTLY
     DIVIDEND"): its "Shr" line is the dividend per share."""
-    end = doc.text.find("\n")
+    end = span_index.text(doc).find("\n")
     if end <= 0:
         return False
     found = {
@@ -1355,7 +1356,7 @@ def _names_a_dividend_kind(period: Span) -> bool:
     doc = period.doc
     return period.text.casefold() == "annual" and any(
         c.start == period.end and c._.newsfacts_metric.metric == "dividend_per_share"
-        for c in doc.spans[metrics.SPANS_KEY]
+        for c in span_index.starting_in(doc, metrics.SPANS_KEY, period.end, period.end + 1)
     )
 
 
@@ -1379,8 +1380,8 @@ def _before_to_money(doc: Doc, span: Span) -> bool:
     if not following or following[0].lower_ != "to" or len(following) < 2:
         return False
     return any(
-        v.start == following[1].i and v._.newsfacts_quantity.kind == "money"
-        for v in doc.spans[values.SPANS_KEY]
+        v._.newsfacts_quantity.kind == "money"
+        for v in span_index.starting_in(doc, values.SPANS_KEY, following[1].i, following[1].i + 1)
     )
 
 
@@ -1588,9 +1589,9 @@ def _count_noun_after(span: Span) -> bool:
 
 def _sibling_currency(doc: Doc, seg: Span, span: Span, ctx: Context) -> str | None:
     best: tuple[int, str] | None = None
-    for other in doc.spans[values.SPANS_KEY]:
+    for other in span_index.starting_in(doc, values.SPANS_KEY, seg.start, seg.end):
         q = other._.newsfacts_quantity
-        if q.kind != "money" or other.start == span.start or not seg.start <= other.start < seg.end:
+        if q.kind != "money" or other.start == span.start:
             continue
         distance = abs(other.start - span.start)
         if best is None or distance < best[0]:
@@ -1658,11 +1659,11 @@ def _stated_dollar(doc: Doc, salient: str | None) -> str:
         return max(counts, key=lambda k: counts[k])
     if us_named:
         return "USD"
-    lead = doc.text[:300]
+    lead = span_index.text(doc)[:300]
     for code, in_name, dateline in _dollar_places():
         if (salient and in_name.search(salient)) or dateline.search(lead):
             return code
-    listed = _listing_dollar(doc.text[:1000])
+    listed = _listing_dollar(span_index.text(doc)[:1000])
     return listed or "USD"
 
 
@@ -1908,11 +1909,10 @@ def _item(span: Span) -> str | None:
     """What was counted: the noun phrase after the figure ("9.9 million handsets",
     "3.3 million units of the PlayStation 4"), stopping at a period ("last year")."""
     doc = span.doc
-    period_starts = {p.start for p in doc.spans[periods.SPANS_KEY]}
     i = span.end
     words: list[str] = []
     skip = {"units", "unit", "of", "the"}
-    while i < len(doc) and len(words) < 4 and i not in period_starts:
+    while i < len(doc) and len(words) < 4 and not _period_starts_at(doc, i):
         token = doc[i]
         if token.lower_ in skip and not words:
             i += 1
@@ -1923,6 +1923,10 @@ def _item(span: Span) -> str | None:
             continue
         break
     return " ".join(words) or None
+
+
+def _period_starts_at(doc: Doc, i: int) -> bool:
+    return bool(span_index.starting_in(doc, periods.SPANS_KEY, i, i + 1))
 
 
 def _evidence(doc: Doc, seg: Span) -> str:
@@ -1943,8 +1947,7 @@ def _confidence(
         o._.newsfacts_org is not None
         and o._.newsfacts_org.via != "coref"
         and o._.newsfacts_org.name == org.name
-        for o in doc.spans[organizations.SPANS_KEY]
-        if seg.start <= o.start < seg.end
+        for o in span_index.starting_in(doc, organizations.SPANS_KEY, seg.start, seg.end)
     )
     score = 0.5
     named_cue = cand.cue is not None and cand.cue._.newsfacts_metric.metric is not None

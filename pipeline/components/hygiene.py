@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..language_data import load
+from . import span_index
 
 NAME = "newsfacts_hygiene"
 SPANS_KEY = "newsfacts_excluded"
@@ -141,7 +142,7 @@ def make_hygiene(nlp: Language, name: str) -> HygieneAnnotator:
 
 class HygieneAnnotator:
     def __call__(self, doc: Doc) -> Doc:
-        ranges = excluded_ranges(doc.text)
+        ranges = excluded_ranges(span_index.text(doc))
         spans: list[Span] = []
         for start, end in ranges:
             span = doc.char_span(start, end, alignment_mode="expand")

@@ -39,6 +39,7 @@ from ..organizations import (
     word_set,
 )
 from ..user_aliases import use_user_aliases
+from . import span_index
 
 NAME = "newsfacts_organizations"
 SPANS_KEY = "newsfacts_orgs"
@@ -181,7 +182,7 @@ class _Candidate:
 
 def _ticker_tokens(doc: Doc) -> set[int]:
     tokens: set[int] = set()
-    for match in ticker_pattern().finditer(doc.text):
+    for match in ticker_pattern().finditer(span_index.text(doc)):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is not None:
             tokens.update(range(span.start, span.end))
@@ -305,7 +306,7 @@ def _in_navigation(span: Span) -> bool:
 def _bracketed_mentions(doc: Doc) -> list[_Candidate]:
     """A wire's unlisted company, named in full in angle brackets (the name may wrap lines)."""
     found = []
-    for match in _BRACKETED_NAME.finditer(doc.text):
+    for match in _BRACKETED_NAME.finditer(span_index.text(doc)):
         span = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
         if span is None or len(span) > _MAX_NAME_TOKENS + 2:
             continue
@@ -324,7 +325,7 @@ def _confirmed_in_body(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
     headline_end = _headline_end(doc)
     if not headline_end:
         return named
-    body = doc.text[doc[headline_end - 1].idx + len(doc[headline_end - 1]) :]
+    body = span_index.text(doc)[doc[headline_end - 1].idx + len(doc[headline_end - 1]) :]
     has_body_names = any(c.start >= headline_end for c in named)
     skip = _CONNECTORS | word_set("legal_suffixes")
     kept = []
@@ -506,7 +507,7 @@ def _is_camel(text: str) -> bool:
 def _ticker_mentions(doc: Doc) -> list[_Candidate]:
     """The capitalized name just before a ticker: "Dutch insurer AEGON NV <AEGN.AS>"."""
     found = []
-    for match in ticker_pattern().finditer(doc.text):
+    for match in ticker_pattern().finditer(span_index.text(doc)):
         ticker = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if ticker is None:
             continue
@@ -548,7 +549,7 @@ def _symbol_mentions(
     """A stock symbol used on its own is the company it was given for: "Marimed Inc
     (OTCQB:MRMD)" ... "MRMD reported" -> Marimed."""
     names: dict[str, OrgMention] = {}
-    for match in ticker_pattern().finditer(doc.text):
+    for match in ticker_pattern().finditer(span_index.text(doc)):
         ticker = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if ticker is None:
             continue
@@ -971,7 +972,7 @@ def _headline_end(doc: Doc) -> int:
     if isinstance(cached, int):
         return cached
     end = 0
-    first_line = doc.text.split("\n", 1)
+    first_line = span_index.text(doc).split("\n", 1)
     if len(first_line) > 1:
         letters = [ch for ch in first_line[0] if ch.isalpha()]
         if len(letters) >= 4 and all(ch.isupper() for ch in letters):
@@ -985,7 +986,7 @@ def _block_starts(doc: Doc) -> list[int]:
     """Token indices where a block of text starts: a paragraph (a blank line, an indented line),
     a section after a run of spaces, a wire table row, or the body after a headline."""
     starts = {0}
-    for match in _BLOCK_BREAK.finditer(doc.text):
+    for match in _BLOCK_BREAK.finditer(span_index.text(doc)):
         span = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
         if span is not None:
             starts.add(span.start)
@@ -1196,7 +1197,7 @@ def subject_of(doc: Doc, start: int, end: int) -> OrgMention | None:
 
 
 def _subject(doc: Doc, start: int, end: int) -> OrgMention | None:
-    mentions = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
+    mentions = span_index.spans(doc, SPANS_KEY)
     if not 0 <= start < end <= len(doc):
         return None
     if not mentions:
@@ -1207,7 +1208,7 @@ def _subject(doc: Doc, start: int, end: int) -> OrgMention | None:
     lo = max(sent.start, _block_of(blocks, start))
     nxt = bisect_right(blocks, start)
     hi = min(sent.end, blocks[nxt]) if nxt < len(blocks) else sent.end
-    region = [m for m in mentions if lo <= m.start < hi]
+    region = span_index.starting_in(doc, SPANS_KEY, lo, hi)
     by_token = {i: m for m in region for i in range(m.start, m.end) if not start <= i < end}
     found = _by_structure(doc[start:end].root, by_token, set(range(start, end)), (lo, hi))
     if found is not None:

@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..periods import find_period_expressions
+from . import span_index
 
 NAME = "newsfacts_periods"
 SPANS_KEY = "newsfacts_periods"
@@ -28,7 +29,7 @@ class PeriodAnnotator:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for expr in find_period_expressions(doc.text):
+        for expr in find_period_expressions(span_index.text(doc)):
             span = doc.char_span(expr.char_start, expr.char_end, alignment_mode="expand")
             if span is None:
                 continue

@@ -26,7 +26,7 @@ from .. import periods as period_rules
 from .. import quantities, value_grammar
 from ..facts import Fact
 from ..tables import Cell, FlatTable, GridTable, is_negative
-from . import metrics
+from . import metrics, span_index
 from .organizations import subject_of
 
 _BARE_NUMBER = re.compile(r"[-\u2212]?\(?\d{1,3}(?:,\d{3})*(?:\.\d+)?\)?")
@@ -66,7 +66,7 @@ def table_facts(doc: Doc, table: FlatTable | GridTable, *, dollar: str = "USD") 
         if _peer_row(name) or org_rules.is_not_organization(name):
             continue
         entity = org_rules.canonical_name(name)
-        evidence = " ".join(doc.text[row[0].char_start : row[-1].char_end].split())
+        evidence = " ".join(span_index.text(doc)[row[0].char_start : row[-1].char_end].split())
         for metric, cell in zip(columns, row[1:], strict=True):
             if metric is None:
                 continue

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..quantities import find_quantities, warm_up
+from . import span_index
 
 NAME = "newsfacts_values"
 SPANS_KEY = "newsfacts_values"
@@ -48,7 +49,7 @@ class ValueAnnotator:
 
     def __call__(self, doc: Doc) -> Doc:
         amounts, rates = [], []
-        for quantity in find_quantities(doc.text, default_dollar=self.default_dollar):
+        for quantity in find_quantities(span_index.text(doc), default_dollar=self.default_dollar):
             span = doc.char_span(quantity.char_start, quantity.char_end, alignment_mode="expand")
             if span is None:
                 continue
