@@ -561,8 +561,8 @@ class FactAssembler:
                 return None  # "priced at $15 per share": a price, not a result
             if not left and _previous_word(doc, span.start, seg.start) in ("at", "for"):
                 return None  # "convertible at 1.35 dlrs a share", "buy it for 26 dlrs a share"
-            if cue.end < len(doc) and doc[cue.end].lower_ in self.offer_words:
-                return None  # "the 27 dlrs per share offered by Acme": a price
+            if any(t.lower_ in self.offer_words for t in doc[cue.end : cue.end + 3]):
+                return None  # "the 27 dlrs per share offered by Acme", "a share tender offer"
             # but "analysts had expected 98 cents a share" is earnings per share
             verb = _governing_verb(span)
             if (left and left[-1]._.newsfacts_metric.metric == "dividend_per_share") or (
@@ -990,8 +990,11 @@ class FactAssembler:
             return None  # "1,200,000 of the shares", "300,000 tonnes of sorghum"
         if metric == "units_sold" and _names_a_model(cand.span):
             return None  # "the 68000 microprocessor", "a 747 jet": a model, not a count
-        if metric == "units_sold" and _previous_word(seg.doc, cand.span.start, seg.start) == "at":
-            return None  # "March/April sold at 4,340": a price
+        if metric == "units_sold" and _previous_word(seg.doc, cand.span.start, seg.start) in (
+            "at",
+            "for",
+        ):
+            return None  # "March/April sold at 4,340", "agreed to sell the rights for 34.4"
         if metric == "units_sold" and any(
             (t.lower_ in self.not_items or t.lemma_.casefold() in self.not_items)
             for t in seg.doc[cand.span.end : min(cand.span.end + 5, seg.end)]
