@@ -173,3 +173,18 @@ def test_adding_the_facts_component_without_its_annotators_names_them() -> None:
     message = str(caught.value)
     assert "missing: newsfacts_hygiene, newsfacts_organizations, newsfacts_metrics." in message
     assert "newsfacts_facts" not in partial.pipe_names
+
+
+def test_extensions_live_under_the_newsfacts_prefix(nlp: Language) -> None:
+    """A user's own doc._.source (or span._.status) never collides with the pipeline's."""
+    from spacy.tokens import Span
+
+    assert not Doc.has_extension("source") and not Span.has_extension("status")
+    Doc.set_extension("source", default="user's own")
+    try:
+        doc = nlp("Kestrel Corp said its net profit rose to EUR 5.2 mn in 2019.")
+        assert doc._.source == "user's own"
+        assert [f.metric for f in doc._.newsfacts_facts] == ["net_income"]
+        assert all(s._.newsfacts_quantity is not None for s in doc.spans["newsfacts_values"])
+    finally:
+        Doc.remove_extension("source")
