@@ -525,7 +525,7 @@ def _is_conversion(first: Quantity, second: Quantity, text: str, g: Grammar) -> 
         if inside and inside not in g.approximate:
             return False
         closes = text[second.char_end : second.char_end + 3].strip().startswith(")")
-        return second.unit != first.unit or closes
+        return second.unit != first.unit or (closes and _about_equal(first, second))
     if second.unit == first.unit:
         return False
     if not stripped:
@@ -851,3 +851,10 @@ def _write_parquet(rows: Iterable[dict[str, object]], path: Path) -> int:
     table = pa.Table.from_pylist(list(rows), schema=schema)
     pq.write_table(table, path)
     return table.num_rows
+
+
+def _about_equal(first: Quantity, second: Quantity) -> bool:
+    """A same-currency figure in parentheses restates the first only when it is the same
+    amount ("$1.2 billion ($1,200 million)"); a different one is the comparative of a
+    results release ("EUR 73,297 thousand ( EUR 72,473 thousand )": the prior year's)."""
+    return abs(abs(second.value) - abs(first.value)) <= 0.01 * abs(first.value)

@@ -666,7 +666,15 @@ class FactAssembler:
     def _comparative(self, doc: Doc, seg: Span, span: Span) -> tuple[bool, bool]:
         """Whether a value opens a comparative ("from", "vs", "compared to/with",
         "against", "than"), and whether that comparative revises a forecast or target
-        ("from its previous forecast of 42 million") rather than citing a prior period."""
+        ("from its previous forecast of 42 million") rather than citing a prior period. A
+        figure in parentheses right after another of its currency is the prior period's
+        ("net sales were EUR 73.3 mn ( EUR 72.5 mn )"); the value layer has already told a
+        conversion or a restatement apart."""
+        before = _index_before(doc, span.start)
+        if before >= seg.start and doc[before].text == "(":
+            prior = _index_before(doc, before)
+            if prior >= seg.start and _value_at(doc, prior):
+                return True, False
         steps = 0
         basis = self._basis_tokens(doc, max(seg.start, span.start - 12), span.start)
         for i in range(span.start - 1, seg.start - 1, -1):

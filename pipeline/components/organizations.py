@@ -1273,8 +1273,15 @@ def _unlabelled_subject(doc: Doc, start: int, end: int) -> OrgMention | None:
         if subjects:
             if subjects[0].ent_type_ == "PERSON" and token.lemma_.casefold() not in _RESULT_VERBS:
                 return None  # "Chief executive Doug Marsh narrowed the forecast"
+            owners = [c for c in subjects[0].children if c.dep_ == "poss"] + [
+                g
+                for c in subjects[0].children
+                if c.dep_ == "prep" and c.lower_ in ("of", "for")
+                for g in c.children
+                if g.dep_ == "pobj"
+            ]  # "Acme's revenue", "operating profit for Acme Grain Trading"
             return _proper_name(subjects[0]) or next(
-                (_proper_name(c) for c in subjects[0].children if c.dep_ == "poss"), None
+                (name for c in owners if (name := _proper_name(c)) is not None), None
             )
         if token.dep_ not in ("conj", "xcomp") or token.head.i == token.i:
             return None
