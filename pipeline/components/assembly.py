@@ -171,7 +171,8 @@ class FactAssembler:
         }
         self.stand_ins = {w.casefold() for w in lex.stand_in_subjects}
         self.third_parties_subjects = {w.casefold() for w in lex.third_party_subjects}
-        self.own_company_nouns = {w.casefold() for w in lex.own_company_nouns}
+        self.company_nouns = word_set("company_heads") | {"industry", "sector"}
+        self.sector_nouns = self.company_nouns - {w.casefold() for w in lex.own_company_nouns}
         self.dividend_verbs = {w.casefold() for w in lex.dividend_verbs}
         self.public_modifiers = {w.casefold() for w in lex.public_modifiers}
         self.offer_words = {w.casefold() for w in lex.offer_words}
@@ -251,7 +252,11 @@ class FactAssembler:
             return []
         ranged = _range_members(doc, seg, value_spans)
         value_spans = [s for s in value_spans if s.start not in ranged]
-        read = [self._candidate(doc, seg, s, cues, ctx) for s in value_spans]
+        if self.multi_year.search(" ".join(seg.text.split())):
+            read: list[Candidate | None] = [None] * len(value_spans)  # "has paid $9.04 a
+            # share in dividends over the past 20 years": sums, no period's figures
+        else:
+            read = [self._candidate(doc, seg, s, cues, ctx) for s in value_spans]
         candidates = _paired(doc, value_spans, read)
         self._assign_periods(doc, candidates, period_spans)
         _date_by_events(doc, _in_seg(doc, periods.SPANS_KEY, seg), candidates)
@@ -501,12 +506,11 @@ class FactAssembler:
             and not any(c.start <= subject.i < c.end for c in cues)  # "market share rose"
         ):
             return None  # "the stock drifted 15% lower", "when he was 23"
-        if self._nobodys_company(_governing_subject(span)):
+        governing = _governing_subject(span)
+        if self._nobodys_company(governing):
             return None  # "a man who lost EUR 60,000", "producers will generate $550 million"
-        if q.kind == "percent" and _antecedent_in(span, self.market_nouns):
+        if q.kind == "percent" and _antecedent_in(governing, self.market_nouns):
             return None  # "leaders' shares, which have now fallen 51%"
-        if self.multi_year.search(" ".join(seg.text.split())):
-            return None  # "has paid $9.04 a share in dividends over the past 20 years"
         if q.kind == "money" and self.thresholds.search(
             " ".join(doc[max(seg.start, span.start - 3) : span.start].text.split())
         ):
@@ -520,7 +524,7 @@ class FactAssembler:
             return None  # "the original $16.76/share purchase price"
         unit = ctx.dollar if q.bare_dollar else q.unit
         unit = ctx.bare_currencies.get(_currency_word(q.text), unit)
-        if q.kind == "money" and not q.currency_explicit and not any(c in q.text for c in "$"):
+        if q.kind == "money" and not q.currency_explicit and "$" not in q.text:
             # "a dividend of 0.104 per share", "(PKR: 27.06 a share)": no currency written,
             # so the one of the figures beside it, else the article's
             unit = _sibling_currency(doc, seg, span, ctx) or ctx.default_currency or unit
@@ -564,7 +568,7 @@ class FactAssembler:
             if any(t.lower_ in self.offer_words for t in doc[cue.end : cue.end + 3]):
                 return None  # "the 27 dlrs per share offered by Acme", "a share tender offer"
             # but "analysts had expected 98 cents a share" is earnings per share
-            verb = _governing_verb(span)
+            verb = organizations.governing_verb(span)
             if (left and left[-1]._.newsfacts_metric.metric == "dividend_per_share") or (
                 verb is not None and verb.lemma_.casefold() in self.dividend_verbs
             ):
@@ -610,18 +614,17 @@ class FactAssembler:
         or a noun compounded with one ("producer sales")."""
         if subject is None:
             return False
-        if subject.lower_ in {"who", "which", "that"} and subject.head.dep_ == "relcl":
-            subject = subject.head.head
+        subject = _antecedent(subject, {"who", "which", "that"}) or subject
         if subject.ent_type_ in ("ORG", "PRODUCT") or subject.pos_ == "PROPN":
             return False
         if subject.lower_ in self.third_parties_subjects:
             return True
-        heads = word_set("company_heads") | {"industry", "sector"}
-        if subject.tag_ == "NNS" and subject.lemma_.casefold() in heads:
+        if subject.tag_ == "NNS" and subject.lemma_.casefold() in self.company_nouns:
             return not any(c.dep_ == "poss" for c in subject.children)  # not "its retailers"
-        sector = heads - self.own_company_nouns
         return any(
-            c.dep_ == "compound" and c.lemma_.casefold() in sector and c.ent_type_ != "ORG"
+            c.dep_ == "compound"
+            and c.lemma_.casefold() in self.sector_nouns
+            and c.ent_type_ != "ORG"
             for c in subject.children
         ) and not any(c.dep_ == "poss" for c in subject.children)
 
@@ -1469,33 +1472,25 @@ _RANGE_OPENER = re.compile(
 )
 
 
-def _antecedent_in(span: Span, nouns: set[str]) -> bool:
+def _antecedent(subject: Token, pronouns: set[str]) -> Token | None:
+    """The noun a relative pronoun subject stands for ("a man who lost ...", "shares, which
+    have fallen ..."), else None."""
+    if subject.lower_ in pronouns and subject.head.dep_ == "relcl":
+        return subject.head.head
+    return None
+
+
+def _antecedent_in(subject: Token | None, nouns: set[str]) -> bool:
     """The value's clause is a relative clause on one of `nouns` ("shares, which have now
     fallen 51%")."""
-    subject = _governing_subject(span)
-    if subject is None or subject.lower_ not in {"which", "that"}:
-        return False
-    verb = subject.head
-    return verb.dep_ == "relcl" and verb.head.lower_ in nouns
-
-
-def _governing_verb(span: Span) -> Token | None:
-    """The nearest verb above a value, through a noun phrase or a comparative ("pay 90
-    cents per share, up from 77 cents" -> pay for both)."""
-    token = span.root
-    for _ in range(12):
-        if token.pos_ in ("VERB", "AUX") and not span.start <= token.i < span.end:
-            return token
-        if token.head.i == token.i:
-            return None
-        token = token.head
-    return None
+    antecedent = _antecedent(subject, {"which", "that"}) if subject is not None else None
+    return antecedent is not None and antecedent.lower_ in nouns
 
 
 def _governing_subject(span: Span) -> Token | None:
     """The subject of the nearest verb above a value, through a noun phrase too ("the
     ministry is forecasting revenue of $185 million" -> ministry)."""
-    token = _governing_verb(span)
+    token = organizations.governing_verb(span)
     if token is None:
         return None
     for _ in range(3):

@@ -1247,19 +1247,28 @@ _RESULT_VERBS = frozenset({
 })
 
 
+def governing_verb(span: Span) -> Token | None:
+    """The nearest verb above a figure, through a noun phrase or a comparative ("pay 90
+    cents per share, up from 77 cents" -> pay for both)."""
+    token = span.root
+    for _ in range(12):
+        if token.pos_ in ("VERB", "AUX") and not span.start <= token.i < span.end:
+            return token
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    return None
+
+
 def _unlabelled_subject(doc: Doc, start: int, end: int) -> OrgMention | None:
     """A proper name the tagger left unlabelled (or called a person) that is the subject of
     the verb governing a figure, or the possessor of that subject ("Brightwell Pumps had net
     sales of EUR 7.3 mn", "Zomato had laid off 541 employees", "Immutable's flagship game
     has made $4.5 million"). Not a speech verb's subject: "Smith said revenue rose" is no
     claim that Smith is a company."""
-    token = doc[start:end].root
-    for _ in range(12):
-        if token.pos_ in ("VERB", "AUX") and not start <= token.i < end:
-            break
-        if token.head.i == token.i:
-            return None
-        token = token.head
+    token = governing_verb(doc[start:end])
+    if token is None:
+        return None
     for _ in range(3):
         if token.lemma_.casefold() in _speech():
             return None
