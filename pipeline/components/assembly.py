@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from .. import periods as period_rules
 from .. import quantities
 from ..facts import Fact, Status
-from ..organizations import word_set
+from ..organizations import ticker_pattern, word_set
 from ..quantities import Quantity
 from ..tables import find_flat_tables
 from . import hygiene, metrics, organizations, periods, span_index, values
@@ -1676,19 +1676,18 @@ def _stated_dollar(doc: Doc, salient: str | None) -> str:
 def _listing_dollar(text: str) -> str | None:
     """The dollar of the exchange the article's first ticker is on: "<ABC.TO>" or
     "(TSX: ABC)" is a Toronto listing, which reports in Canadian dollars."""
-    for m in _TICKER.finditer(text):
-        exchange = (m.group("suffix") or m.group("prefix") or "").upper()
+    for m in ticker_pattern().finditer(text):
+        ticker = m.group()
+        if ticker.startswith("<"):  # a wire symbol: the exchange is its suffix
+            symbol = ticker[1:-1]
+            exchange = symbol.rpartition(".")[2] if "." in symbol else ""
+        else:  # "(TSX: ABC)", "TSX: ABC": the exchange comes first
+            exchange = " ".join(ticker.strip("( )").split(":")[0].split())
         for code, exchanges in quantities.currency_context().dollar_exchanges.items():
-            if exchange in exchanges:
+            if exchange.upper() in exchanges:
                 return code
         return None
     return None
-
-
-_TICKER = re.compile(
-    r"<[A-Z0-9]+(?:\.(?P<suffix>[A-Z]{1,2}))?>"
-    r"|\((?P<prefix>[A-Z][A-Za-z-]{1,9})\s*:\s*[A-Z0-9.]{1,8}\)"
-)
 
 
 @cache
