@@ -66,6 +66,7 @@ class OrganizationData(BaseModel):
     person_titles: list[str]
     honorifics: list[str]
     speech_verbs: list[str]
+    result_verbs: list[str]
     public_bodies: list[str]
     public_body_heads: list[str]
 

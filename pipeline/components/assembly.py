@@ -60,8 +60,6 @@ _SEVERAL_YEARS = (
     r"\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty|several|few)"
     r"\s+years\b"
 )
-_RATE_ADJECTIVES = {"annual", "annualized", "annualised", "quarterly", "monthly"}
-_CLAUSE_OPENERS = {"after", "before", "following", "ahead", "while", "whereas", "since"}
 _PERIOD_NOUNS = {"quarter", "qtr", "year", "half", "months", "mths", "period"}
 
 
@@ -175,6 +173,8 @@ class FactAssembler:
         self.sector_nouns = self.company_nouns - {w.casefold() for w in lex.own_company_nouns}
         self.dividend_verbs = {w.casefold() for w in lex.dividend_verbs}
         self.public_modifiers = {w.casefold() for w in lex.public_modifiers}
+        self.rate_adjectives = {w.casefold() for w in lex.rate_adjectives}
+        self.clause_openers = {w.casefold() for w in lex.clause_openers}
         self.offer_words = {w.casefold() for w in lex.offer_words}
         self.multi_year = _any_of(lex.multi_year_spans, after=_SEVERAL_YEARS)
         self.thresholds = _any_of(lex.threshold_words, after=r"\s*$")
@@ -305,7 +305,7 @@ class FactAssembler:
         for r in resolved:
             expr = r.cand.period_expr
             if r.cand.metric == "dividend_per_share" and expr is not None and (
-                expr.text.casefold() in _RATE_ADJECTIVES
+                expr.text.casefold() in self.rate_adjectives
             ):
                 r.period = None  # "pays an annual dividend of $0.20": a rate, not a year's
         if any(t.lower_ in self.declarations for t in seg) and not self.period_dividends.search(
@@ -750,7 +750,7 @@ class FactAssembler:
             if c.start >= span.end
             and c.start - span.end <= 8
             and not any(
-                t.lower_ in _CLAUSE_OPENERS or t.text == "," for t in doc[span.end : c.start]
+                t.lower_ in self.clause_openers or t.text == "," for t in doc[span.end : c.start]
             )
         ]  # not "shares gained 4% after announcing results", "5.3 per cent, with most jobs"
         if following and q.kind != "money":

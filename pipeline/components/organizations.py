@@ -1238,15 +1238,6 @@ def _subject(doc: Doc, start: int, end: int) -> OrgMention | None:
     return _salient(doc, (_Candidate(m.start, m.end, m._.newsfacts_org) for m in mentions))
 
 
-# Verbs whose subject owns the figure they govern even when the tagger calls it a person
-# ("Brightwell Pumps had net sales of EUR 7.3 mn"): people do not report, post or earn
-# a company's results.
-_RESULT_VERBS = frozenset({
-    "have", "report", "post", "record", "generate", "earn", "make", "book", "lose", "sell",
-    "ship", "employ", "cut", "lay", "deliver", "achieve", "turn",
-})
-
-
 def governing_verb(span: Span) -> Token | None:
     """The nearest verb above a figure, through a noun phrase or a comparative ("pay 90
     cents per share, up from 77 cents" -> pay for both)."""
@@ -1280,7 +1271,8 @@ def _unlabelled_subject(doc: Doc, start: int, end: int) -> OrgMention | None:
             and "\n" not in doc[c.i : start].text  # on the figure's own line, before it
         ]
         if subjects:
-            if subjects[0].ent_type_ == "PERSON" and token.lemma_.casefold() not in _RESULT_VERBS:
+            person = subjects[0].ent_type_ == "PERSON"
+            if person and token.lemma_.casefold() not in word_set("result_verbs"):
                 return None  # "Chief executive Doug Marsh narrowed the forecast"
             owners = [c for c in subjects[0].children if c.dep_ == "poss"] + [
                 g
