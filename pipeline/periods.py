@@ -1110,8 +1110,8 @@ def _resolve_bare(
         ref_year = _reference_year(reference, cal)
         return _fiscal_period(ref_year, kind, expr.index, cal) if ref_year else None
     if reference is not None and reference.granularity != "day":
-        if reference.granularity == kind:
-            return reference
+        if reference.granularity == kind or _months_of(reference) == _SPAN[kind]:
+            return reference  # "the year" after "the 12 months to 30 June 2019" is that span
         if _SPAN.get(reference.granularity, 12) <= _SPAN[kind]:
             return _containing(reference.end, kind, cal)
     if published is None:

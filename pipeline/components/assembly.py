@@ -471,8 +471,8 @@ class FactAssembler:
             expr = span._.newsfacts_period
             if expr.kind == "date" or _looks_back(expr):
                 continue
-            if expr.offset is not None and expr.offset < 0:
-                continue
+            if (expr.offset is not None and expr.offset != 0) or expr.upcoming:
+                continue  # "last year" looks back; "the new year" is the outlook's period
             if expr.kind in ("month", "weeks", "ytd"):
                 continue
             if periods_in_comparison(doc, span):
