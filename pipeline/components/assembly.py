@@ -162,6 +162,7 @@ class FactAssembler:
         self.partitive = [tuple(p.casefold().split()) for p in lex.partitive_modifiers]
         self.component_words = {w.casefold() for w in lex.component_words}
         self.per_share = {w.casefold() for w in lex.per_share_phrases}
+        self.not_metrics = {" ".join(w.casefold().split()) for w in lex.not_metrics}
         self.not_items = {w.casefold() for w in lex.not_items}
         self.approximators = {w.casefold() for w in lex.approximators}
         self.not_company_subjects = {
@@ -507,6 +508,8 @@ class FactAssembler:
         ):
             return None  # "the stock drifted 15% lower", "when he was 23"
         governing = _governing_subject(span)
+        if governing is not None and _noun_phrase(governing) in self.not_metrics:
+            return None  # "the price target would be $200 a share", "the jobless rate rose"
         if self._nobodys_company(governing):
             return None  # "a man who lost EUR 60,000", "producers will generate $550 million"
         if q.kind == "percent" and _antecedent_in(governing, self.market_nouns):
@@ -1566,6 +1569,12 @@ def _only_period_words(tokens: list[Token]) -> bool:
         )
         and len(tokens) <= 8
     )
+
+
+def _noun_phrase(head: Token) -> str:
+    """A noun with the compounds before it, lower-cased ("price target")."""
+    words = [c.lower_ for c in head.lefts if c.dep_ == "compound"]
+    return " ".join([*words, head.lower_])
 
 
 def _phrase(span: Span) -> str:
