@@ -179,6 +179,7 @@ class FactAssembler:
         self.offer_words = {w.casefold() for w in lex.offer_words}
         self.multi_year = _any_of(lex.multi_year_spans, after=_SEVERAL_YEARS)
         self.thresholds = _any_of(lex.threshold_words, after=r"\s*$")
+        self.level_prepositions = {w.casefold() for w in lex.level_prepositions}
         self.headcount_nouns = {
             w.casefold()
             for w in (*lex.metrics["headcount"], *lex.metrics["job_cuts"], *lex.people_nouns)
@@ -518,6 +519,8 @@ class FactAssembler:
             " ".join(doc[max(seg.start, span.start - 3) : span.start].text.split())
         ):
             return None  # "aggregate turnover up to Rs. 2 crore": a threshold
+        if q.kind == "percent" and self._crossed_level(doc, seg, span):
+            return None  # "won't be allowed to fall below 25%": a level, not a change
         tail = doc[span.end : min(span.end + 4, seg.end)]
         if (
             q.kind == "money"
@@ -610,6 +613,14 @@ class FactAssembler:
         if negative and not cand.change and cand.metric != "job_cuts":
             cand.value = -abs(cand.value)  # but "with the loss of 350 jobs" counts 350 jobs
         return cand
+
+    def _crossed_level(self, doc: Doc, seg: Span, span: Span) -> bool:
+        """"fall below 25%", "rise above 10%": the preposition before the figure follows a
+        verb of change."""
+        i = span.start - 1
+        if i <= seg.start or doc[i].lower_ not in self.level_prepositions:
+            return False
+        return bool(span_index.covering(doc, metrics.CHANGES_KEY, i - 1))
 
     def _nobodys_company(self, subject: Token | None) -> bool:
         """The clause is about a person, a public body or a whole sector: its subject (the

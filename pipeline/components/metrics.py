@@ -63,6 +63,7 @@ class MetricLexicon(BaseModel):
     offer_words: list[str]
     multi_year_spans: list[str]
     threshold_words: list[str]
+    level_prepositions: list[str]
     rate_adjectives: list[str]
     clause_openers: list[str]
     stand_in_subjects: list[str]
