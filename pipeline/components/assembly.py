@@ -1196,8 +1196,7 @@ def _without_headline_repeats(text: str, facts: list[Fact]) -> list[Fact]:
     rise): keep a headline fact only when the body does not state the same amount, so the
     body's fuller reading wins. A scraped page's headline ends at its first line break or,
     run together with the body, at its first wide gap ("... Dividend of $0.07  Acme ...")."""
-    ends = [i for i in (text.find("\n"), text.find("  ")) if 0 <= i <= 250]
-    end = min(ends) if ends else -1
+    end = _headline_end(text)
     if end < 0 or not text[end:].strip():
         return facts
     body = [f for f in facts if f.char_start > end]
@@ -1214,6 +1213,25 @@ def _without_headline_repeats(text: str, facts: list[Fact]) -> list[Fact]:
         )
 
     return [f for f in facts if f.char_start > end or not restated(f)]
+
+
+_WIDE_GAP = re.compile(r"\n|  +(?![-–|]\s)(?<![-–|]  )")
+_SENTENCE_END = re.compile(r"\S\s?[.!?]\s+(?=[A-Z])")
+
+
+def _headline_end(text: str) -> int:
+    """Where a headline ends: at its first line break or wide gap (but "Acme to Issue  -
+    Dividend of $0.29" keeps its dash separator), else, run into the body, at the end of a
+    title-cased first sentence ("Acme Plc to Issue Dividend of $0.29 on October 30th .")."""
+    gap = _WIDE_GAP.search(text, 0, 250)
+    if gap is not None:
+        return gap.start()
+    stop = _SENTENCE_END.search(text, 0, 250)
+    if stop is None:
+        return -1
+    words = [w for w in re.findall(r"[A-Za-z][\w'&]*", text[: stop.end()]) if len(w) > 3]
+    titled = sum(w[0].isupper() for w in words)
+    return stop.end() if words and titled >= 0.75 * len(words) else -1
 
 
 def periods_in_comparison(doc: Doc, span: Span) -> bool:

@@ -56,6 +56,7 @@ _TICKER_WEIGHT = 3
 _TITLED_PERSON_WEIGHT = 3
 _WRAP_WORDS = 3
 # A stock symbol after an exchange prefix: "(OTCQB:MRMD)" -> "MRMD".
+_BARE_SYMBOL = re.compile(r"[A-Z]{2,5}")
 _SYMBOL = re.compile(r":\s*([A-Z][A-Z0-9.\-]*)")
 # Words that join a headline's phrase to a name the tagger runs together with it.
 _TAIL_WORDS = {"for", "in", "to", "with", "on", "at", "as"}
@@ -104,6 +105,7 @@ class OrganizationAnnotator:
                 *_entity_mentions(doc, tickers),
             ]
         )
+        named = _resolve_overlaps([*_bracketed_symbols(doc, named), *named])
         named = _without_people(doc, named)
         named = _without_tails(doc, named)
         named = _resolve_overlaps([*named, *_possessor_mentions(doc, named, tickers)])
@@ -563,6 +565,22 @@ def _symbol_mentions(
         for t in doc
         if t.text in names and t.i not in tickers
     ]
+
+
+def _bracketed_symbols(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
+    """A symbol in brackets right after a company's name is that company wherever it is
+    used: "Kestrel Holdings plc (KHP) to pay dividend" ... "KHP traded down" -> Kestrel
+    Holdings (stock sites give the symbol without its exchange)."""
+    names: dict[str, OrgMention] = {}
+    for cand in named:
+        end = cand.end
+        if cand.org.kind != "company" or end + 2 >= len(doc):
+            continue
+        if doc[end].text == "(" and doc[end + 2].text == ")":
+            symbol = doc[end + 1].text
+            if _BARE_SYMBOL.fullmatch(symbol) and fold(symbol) != fold(cand.org.name):
+                names.setdefault(symbol, cand.org)
+    return [_Candidate(t.i, t.i + 1, names[t.text]) for t in doc if t.text in names]
 
 
 def _without_tails(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
