@@ -91,6 +91,8 @@ def test_tickers_are_stripped_and_outlets_recognized() -> None:
     assert not is_news_outlet("Sony")
     assert is_not_organization("EUR") and is_not_organization("OMX Helsinki")
     assert not is_not_organization("Konecranes")
+    assert is_not_organization("AIM")  # London's junior market: "now listed on AIM"
+    assert is_news_outlet("Sunday Times") and is_news_outlet("Times")
 
 
 def test_photo_credits_name_an_outlet() -> None:
