@@ -1015,6 +1015,14 @@ class FactAssembler:
         counted = (_item(cand.span) or "").split(" ")[0].casefold()
         if metric == "units_sold" and cand.unit == "count" and counted in self.not_items:
             return None  # "1,200,000 of the shares", "300,000 tonnes of sorghum"
+        if (
+            metric == "units_sold"
+            and not cand.comparative
+            and not counted
+            and not _count_noun_after(cand.span)
+            and not (cand.cue is not None and _names_what_sold(seg.doc, cand.cue))
+        ):
+            return None  # "16 were waiting to load", "took three months down to 730": no item
         if metric == "units_sold" and _names_a_model(cand.span):
             return None  # "the 68000 microprocessor", "a 747 jet": a model, not a count
         if metric == "units_sold" and _previous_word(seg.doc, cand.span.start, seg.start) in (
@@ -1626,6 +1634,17 @@ def _names_a_product(doc: Doc, cue: Span) -> bool:
         return False
     following = doc[cue.end + 1]
     return not following.like_num and not _value_at(doc, following.i, conversions=True)
+
+
+def _names_what_sold(doc: Doc, cue: Span) -> bool:
+    """The cue says what was sold: "sales of compact disc players", "Walkman sales"."""
+    if cue.root.lemma_.casefold() not in ("sale", "shipment", "delivery"):
+        return False  # "grain ships were loading", "light trade selling": no sales noun
+    before = doc[cue.start - 1] if cue.start > 0 else None
+    named_before = before is not None and before.pos_ in ("NOUN", "PROPN") and (
+        before.dep_ == "compound" or before.head.i in range(cue.start, cue.end)
+    )
+    return named_before or _names_a_product(doc, cue)
 
 
 def _count_noun_after(span: Span) -> bool:
