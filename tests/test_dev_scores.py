@@ -17,14 +17,15 @@ from pipeline.extract import extract_facts
 
 REPO = Path(__file__).resolve().parents[1]
 
-FLOORS = {
-    "seeds.jsonl": (0.95, 0.95),  # (core F1, status accuracy)
-    "fpb-dev.jsonl": (0.94, 0.95),
-    "reuters-dev.jsonl": (0.90, 0.95),
-    "fincausal-dev.jsonl": (0.89, 0.95),
-    "fpb2-dev.jsonl": (0.92, 0.95),
-    "reuters2-dev.jsonl": (0.89, 0.95),
-    "fincausal2-dev.jsonl": (0.76, 0.95),
+FLOORS = {  # (core F1, status accuracy, core precision)
+    "seeds.jsonl": (0.95, 0.95, 0.0),
+    "fpb-dev.jsonl": (0.95, 0.95, 0.0),
+    "reuters-dev.jsonl": (0.91, 0.95, 0.0),
+    "fincausal-dev.jsonl": (0.89, 0.95, 0.0),
+    # the files drawn after the rules were written also hold precision (issue 9: >= 0.85)
+    "fpb2-dev.jsonl": (0.92, 0.95, 0.87),
+    "reuters2-dev.jsonl": (0.90, 0.95, 0.90),
+    "fincausal2-dev.jsonl": (0.88, 0.95, 0.86),
 }
 
 
@@ -37,8 +38,9 @@ def test_score_floor(nlp, dev_dir: Path, name: str) -> None:  # type: ignore[no-
     path = _gold_path(name, dev_dir)
     documents = [d for d in read_documents([path]) if isinstance(d, Document)]
     report = evaluate(read_gold(path), extract_facts(documents, nlp=nlp))
-    f1_floor, status_floor = FLOORS[name]
+    f1_floor, status_floor, precision_floor = FLOORS[name]
     assert report.core.f1 >= f1_floor, report.format_text()[:2000]
+    assert report.core.precision >= precision_floor, report.format_text()[:2000]
     assert report.status_accuracy is not None and report.status_accuracy >= status_floor
 
 
