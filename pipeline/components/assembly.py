@@ -1180,6 +1180,10 @@ class FactAssembler:
                 break
             if token.text in (";", ":", ","):
                 break
+            if token.lower_ == "after" and token.dep_ in ("prep", "mark") and i + 1 < len(doc) and (
+                doc[i + 1].tag_ in ("VBG", "VBD", "VBN") or doc[i + 1].pos_ == "PRON"
+            ):
+                return "actual"  # "should return to profit after reporting a loss in 1986"
             i -= 1
         if found == "actual" and not cand.comparative:
             found = _governing_status(cand.span, statuses) or found
