@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache
+from itertools import pairwise
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -259,7 +260,7 @@ class FactAssembler:
             # share in dividends over the past 20 years": sums, no period's figures
         else:
             read = [self._candidate(doc, seg, s, cues, ctx) for s in value_spans]
-        candidates = _paired(doc, value_spans, read)
+        candidates = _respectively(doc, seg, _paired(doc, value_spans, read), cues)
         self._assign_periods(doc, candidates, period_spans)
         _date_by_events(doc, _in_seg(doc, periods.SPANS_KEY, seg), candidates)
         resolved: list[Resolved] = []
@@ -1375,6 +1376,39 @@ def _paired(doc: Doc, spans: list[Span], read: list[Candidate | None]) -> list[C
         else:
             restated.comparative = figure.comparative
     return [c for c in read if c is not None]
+
+
+def _respectively(
+    doc: Doc, seg: Span, candidates: list[Candidate], cues: list[Span]
+) -> list[Candidate]:
+    """"sales and net profit were 67 mln and four mln dlrs respectively": the figures before
+    "respectively" take the coordinated cues before them in order."""
+    marks = [t.i for t in seg if t.lower_ == "respectively"]
+    if not marks or len(candidates) < 2:
+        return candidates
+    for mark in marks:
+        run = [c for c in candidates if c.span.end <= mark and not c.comparative]
+        run = [c for c in run if doc[c.span.start].sent.start == doc[mark].sent.start]
+        if len(run) < 2:
+            continue
+        first = run[0].span.start
+        named = [
+            c for c in cues
+            if c.end <= first and c.start >= doc[mark].sent.start
+            and c._.newsfacts_metric.metric is not None
+        ][-len(run):]
+        if len(named) != len(run) or len({c._.newsfacts_metric.metric for c in named}) < 2:
+            continue
+        if any(
+            {t.lower_ for t in doc[a.end : b.start] if not t.is_space} - {"and", ","}
+            for a, b in pairwise(named)
+        ):
+            continue  # not coordinated: "net reflects dividend requirements of ..."
+        for cand, cue in zip(run, named, strict=True):
+            cand.cue, cand.metric = cue, cue._.newsfacts_metric.metric
+            if cue._.newsfacts_metric.negative and not cand.change:
+                cand.value = -abs(cand.value)
+    return candidates
 
 
 def _date_by_events(doc: Doc, period_spans: list[Span], candidates: list[Candidate]) -> None:
