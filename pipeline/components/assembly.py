@@ -561,7 +561,12 @@ class FactAssembler:
             left = [
                 c
                 for c in cues
-                if c.end <= span.start and c is not cue and _phrase(c) not in self.per_share
+                if c.end <= span.start
+                and c is not cue
+                and _phrase(c) not in self.per_share
+                # "selling 500,000 shares at 10.50 dlrs per share": a sale of shares is no
+                # result a share figure divides
+                and c._.newsfacts_metric.metric not in self.count_metrics
             ]
             after = [c for c in cues if c.start >= cue.end and c.start - cue.end <= 1]
             forecast = any(
