@@ -181,6 +181,8 @@ class FactAssembler:
         self.multi_year = _any_of(lex.multi_year_spans, after=_SEVERAL_YEARS)
         self.thresholds = _any_of(lex.threshold_words, after=r"\s*$")
         self.level_prepositions = {w.casefold() for w in lex.level_prepositions}
+        self.share_words = {w.casefold() for w in lex.share_words}
+        self.facility_nouns = {w.casefold() for w in lex.facility_nouns}
         self.headcount_nouns = {
             w.casefold()
             for w in (*lex.metrics["headcount"], *lex.metrics["job_cuts"], *lex.people_nouns)
@@ -1009,6 +1011,8 @@ class FactAssembler:
                 if _counts_another_noun(cand.span, self.headcount_nouns):
                     return None  # "has 3,600 employees and operates 225 branches"
                 metric = "job_cuts" if _cut_governs(seg, cand.span) else "headcount"
+                if metric == "headcount" and self._at_a_site(seg, cand.span):
+                    return None  # "the plant employs 300 people": one site's workers
             if metric not in self.count_metrics:
                 return None
         if q.kind == "percent" and not cand.change:
@@ -1054,7 +1058,9 @@ class FactAssembler:
                 return None  # "2.58 dlrs in the fourth quarter": no company's total is that small
             metric = "eps"  # "earnings of $4.40 to $4.50 a share"
         if metric in PROFIT_METRICS and q.kind == "money" and q.scale == 0.01:
-            metric = "eps"  # "an analyst estimate of 67 cents", "or 52 cents, a year earlier"
+            if not any(t.lower_ in self.share_words for t in seg):
+                return None  # "futures posted gains of 0.25 cent": no company earns cents
+            metric = "eps"  # "an estimate of 67 cents a share", "or 52 cents a year earlier"
         if metric in PER_SHARE and not cand.change and (
             q.kind != "money" or abs(cand.value) >= 1000
         ):
@@ -1064,6 +1070,28 @@ class FactAssembler:
         if cand.change:
             metric = f"{metric}_change"
         return metric
+
+    def _at_a_site(self, seg: Span, span: Span) -> bool:
+        """A count of workers that belongs to one site: the site is the clause's subject
+        ("the plant employs 300 people"), the noun the count hangs from ("the smelter, with
+        320 employees") or follows it ("the 9,000 workers at the Smalltown facility")."""
+        subject = _governing_subject(span)
+        if subject is not None and subject.lower_ in self.facility_nouns:
+            return True
+        token = span.root
+        for _ in range(4):
+            if token.head.i == token.i or token.head.pos_ in ("VERB", "AUX"):
+                break
+            token = token.head
+            if token.pos_ == "NOUN" and token.lower_ in self.facility_nouns:
+                return True
+        after = seg.doc[span.end : min(span.end + 7, seg.end)]
+        for t in after:
+            if t.is_punct:
+                return False
+            if t.lower_ in self.facility_nouns and t.pos_ == "NOUN":
+                return any(p.lower_ in ("at", "in") for p in after if p.i < t.i)
+        return False
 
     # -- periods -----------------------------------------------------------------------
 

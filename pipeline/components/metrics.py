@@ -64,6 +64,8 @@ class MetricLexicon(BaseModel):
     multi_year_spans: list[str]
     threshold_words: list[str]
     level_prepositions: list[str]
+    share_words: list[str]
+    facility_nouns: list[str]
     rate_adjectives: list[str]
     clause_openers: list[str]
     stand_in_subjects: list[str]
