@@ -293,6 +293,13 @@ class FactAssembler:
         habitual = bool(self.habitual.search(" ".join(seg.text.split())))
         self._resolve_periods(resolved, ctx, period_spans, inherit=not habitual)
         self._date_balances(doc, seg, resolved, ctx)
+        if ctx.published is not None:
+            # "the loss of a bill for three mln dlrs", "the region lost 700 mln dlrs": a bare
+            # gain or loss no period frames is no period's result
+            resolved = [
+                r for r in resolved
+                if r.period is not None or "metric by default" not in r.cand.notes
+            ]
         current = [
             r
             for r in resolved
@@ -1004,6 +1011,7 @@ class FactAssembler:
                 metric = explicit[0]
             else:
                 metric = "operating_income" if org.kind == "unit" else "net_income"
+                cand.notes.append("metric by default")
         if q.kind == "count" and cand.unit == "count":
             if metric == "revenue":
                 metric = "units_sold"
