@@ -105,6 +105,9 @@ def test_public_bodies_by_name_and_head_word() -> None:
     assert is_public_body("Ministry of Finance") and is_public_body("Norwegian Statistics")
     assert is_public_body("Competition and Markets Authority")
     assert not is_public_body("Party City") and not is_public_body("Bank of Aland")
+    # a department's subject word cut out of "the Agriculture Department", an office-holder
+    assert is_public_body("Agriculture") and is_public_body("Harbour Commission Administrator")
+    assert not is_public_body("Energy Transfer Partners")
 
 
 @pytest.mark.slow
