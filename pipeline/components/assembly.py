@@ -1048,6 +1048,15 @@ class FactAssembler:
             "for",
         ):
             return None  # "March/April sold at 4,340", "agreed to sell the rights for 34.4"
+        if (
+            metric in _TOTALS
+            and q.kind == "money"
+            and q.scale == 1
+            and abs(cand.value) < 100_000
+            and _priced_at(seg.doc, cand.span.start, seg.start)
+            and not _TABLE_ROW.search(seg.text)
+        ):
+            return None  # "sales were light, with June/July going at 1,850 dlrs": a price
         if metric == "units_sold" and any(
             (t.lower_ in self.not_items or t.lemma_.casefold() in self.not_items)
             for t in seg.doc[cand.span.end : min(cand.span.end + 5, seg.end)]
@@ -1669,6 +1678,17 @@ def _direction_near(doc: Doc, seg: Span, span: Span) -> int | None:
         if before:
             return int(before[-1]._.newsfacts_direction)
     return None
+
+
+def _priced_at(doc: Doc, i: int, floor: int) -> bool:
+    """"at" before the figure, or before the figures it is listed with ("going at 1,850
+    and 1,880 dlrs")."""
+    j = i - 1
+    while j >= floor and (
+        doc[j].like_num or doc[j].lower_ in ("and", "to", ",", "-", "dlrs", "dollars", "$")
+    ):
+        j -= 1
+    return j >= floor and doc[j].lower_ == "at"
 
 
 def _previous_word(doc: Doc, i: int, floor: int) -> str:
