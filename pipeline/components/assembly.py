@@ -278,10 +278,29 @@ class FactAssembler:
                     if r.cand.unit == cand.unit
                     and (r.cand.metric or "").removesuffix("_change") not in PER_SHARE
                 ]
-                cand.metric = (whole or resolved)[-1].cand.metric
+                pool = whole or resolved
+                # "net income of 448.8 mln in 1985 on sales of 10.99 billion against 422.3 mln
+                # in 1984": a prior figure is of the size of its own period's figure
+                near = [r for r in pool if _of_a_size(r.cand.value, cand.value)]
+                cand.metric = (near or pool)[-1].cand.metric
                 cand.change = cand.change and cand.metric is not None
                 if cand.metric is not None:
                     cand.metric = cand.metric.removesuffix("_change")
+            if cand.comparative and cand.cue is not None and cand.metric is not None:
+                # "net income of 448.8 mln in 1985 on net sales of 10.99 billion against
+                # 422.3 mln in 1984": a prior figure of another size than the current one
+                # its cue already governs compares with the current figure of its size
+                sharing = [r for r in resolved if r.cand.cue is cand.cue or (
+                    r.cand.cue is not None and r.cand.cue.start == cand.cue.start)]
+                if sharing and not _of_a_size(sharing[-1].cand.value, cand.value):
+                    sized = [
+                        r for r in resolved
+                        if not r.cand.comparative and r.cand.unit == cand.unit
+                        and _of_a_size(r.cand.value, cand.value)
+                    ]
+                    if sized and sized[-1].cand.metric is not None:
+                        cand.metric = sized[-1].cand.metric.removesuffix("_change")
+                        cand.cue = sized[-1].cand.cue
             if ctx.dividend_story and cand.metric == "eps":
                 cand.metric = "dividend_per_share"  # "QTLY DIVIDEND / Shr 32 cts vs 32 cts prior"
             metric = self._final_metric(cand, org, seg)
@@ -1678,6 +1697,12 @@ def _direction_near(doc: Doc, seg: Span, span: Span) -> int | None:
         if before:
             return int(before[-1]._.newsfacts_direction)
     return None
+
+
+def _of_a_size(a: float, b: float) -> bool:
+    """Two figures within a factor of five of each other, as one metric's figures of two
+    periods are."""
+    return a != 0 and b != 0 and 0.2 <= abs(a) / abs(b) <= 5
 
 
 def _priced_at(doc: Doc, i: int, floor: int) -> bool:
