@@ -314,10 +314,12 @@ class FactAssembler:
         self._date_balances(doc, seg, resolved, ctx)
         if ctx.published is not None:
             # "the loss of a bill for three mln dlrs", "the region lost 700 mln dlrs": a bare
-            # gain or loss no period frames is no period's result
+            # loss no period frames is an event's, no period's result
             resolved = [
                 r for r in resolved
-                if r.period is not None or "metric by default" not in r.cand.notes
+                if r.period is not None
+                or r.cand.value >= 0
+                or "metric by default" not in r.cand.notes
             ]
         current = [
             r
@@ -1463,8 +1465,7 @@ def _respectively(
         first = run[0].span.start
         named = [
             c for c in cues
-            if c.end <= first and c.start >= doc[mark].sent.start
-            and c._.newsfacts_metric.metric is not None
+            if c.end <= first and c.start >= doc[mark].sent.start  # "profit" too: net income
         ][-len(run):]
         if len(named) != len(run) or len({c._.newsfacts_metric.metric for c in named}) < 2:
             continue
