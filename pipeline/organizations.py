@@ -68,6 +68,7 @@ class OrganizationData(BaseModel):
     speech_verbs: list[str]
     result_verbs: list[str]
     public_bodies: list[str]
+    countries: list[str]
     public_body_heads: list[str]
 
     @model_validator(mode="after")
@@ -225,11 +226,13 @@ def word_set(field: str) -> frozenset[str]:
 
 
 def is_public_body(name: str) -> bool:
-    """A government body, central bank, regulator, statistics office or political body: named
+    """A state, government body, central bank, regulator, statistics office or political body: named
     whole ("Office for National Statistics", "Fed") or by its head word, the last one or the one
     before "of"/"for" ("Ministry of Finance", "EU Commission"; not "Party City")."""
     if fold(name) in _folded_set("public_bodies"):
         return True
+    if fold(re.sub(r"['\"’]s$", "", name.strip())) in _folded_set("countries"):
+        return True  # a state: "Qatar", "Brazil's"
     words = [fold(w) for w in name.split()]
     heads = _folded_set("public_body_heads")
     if words and words[-1] in heads:

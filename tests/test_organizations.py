@@ -108,6 +108,9 @@ def test_public_bodies_by_name_and_head_word() -> None:
     # a department's subject word cut out of "the Agriculture Department", an office-holder
     assert is_public_body("Agriculture") and is_public_body("Harbour Commission Administrator")
     assert not is_public_body("Energy Transfer Partners")
+    # a state is no company, possessive or not
+    assert is_public_body("Qatar") and is_public_body("Brazil's") and is_public_body("U.S.")
+    assert not is_public_body("Qatar Airways")
 
 
 @pytest.mark.slow
