@@ -93,6 +93,9 @@ class Context:
     dividend_story: bool = False
     last_metric: str | None = None
     bare_currencies: dict[str, str] = field(default_factory=dict)
+    # figures read as a public body's ("government revenue of ..."), start and metric: a
+    # later figure of that metric in the sentence, the prior one they compare with, is too
+    public_figures: dict[int, str | None] = field(default_factory=dict)
 
     reference_entity: str | None = None
 
@@ -262,6 +265,16 @@ class FactAssembler:
             # share in dividends over the past 20 years": sums, no period's figures
         else:
             read = [self._candidate(doc, seg, s, cues, ctx) for s in value_spans]
+            read = [
+                None  # "government revenue would be 6.7 billion, down 30 pct on 9.7 billion"
+                if c is not None
+                and any(
+                    seg.start <= start < c.span.start and metric == c.metric
+                    for start, metric in ctx.public_figures.items()
+                )
+                else c
+                for c in read
+            ]
         candidates = _respectively(doc, seg, _paired(doc, value_spans, read), cues)
         self._assign_periods(doc, candidates, period_spans)
         _date_by_events(doc, _in_seg(doc, periods.SPANS_KEY, seg), candidates)
@@ -582,6 +595,7 @@ class FactAssembler:
             for c in cue
             for t in c.children
         ) or (cue.start > 0 and doc[cue.start - 1].lower_ in self.public_modifiers):
+            ctx.public_figures[span.start] = cue._.newsfacts_metric.metric
             return None  # "federal revenues of 6.7 billion dlrs", "government revenue"
         cand.cue = cue
         cand.metric = cue._.newsfacts_metric.metric
