@@ -350,10 +350,14 @@ class FactAssembler:
             self._update_reference(doc, period_spans, ctx, seg)
         for r in resolved:
             expr = r.cand.period_expr
-            if r.cand.metric == "dividend_per_share" and expr is not None and (
-                expr.text.casefold() in self.rate_adjectives
+            cue = r.cand.cue
+            if r.cand.metric == "dividend_per_share" and (
+                (expr is not None and expr.text.casefold() in self.rate_adjectives)
+                or (cue is not None and _phrase(cue).endswith(" rate"))
             ):
-                r.period = None  # "pays an annual dividend of $0.20": a rate, not a year's
+                # "pays an annual dividend of $0.20", "the annualized dividend rate of
+                # 2.12/share": a rate, not a year's
+                r.period = None
         if any(t.lower_ in self.declarations for t in seg) and not self.period_dividends.search(
             seg.text
         ):
@@ -851,6 +855,8 @@ class FactAssembler:
             return False
         if head.pos_ != "NOUN" or head.ent_type_ or "\n" in doc[span.end - 1 : head.i].text:
             return False
+        if span._.newsfacts_quantity.per_share and head.lower_ in ("share", "shr"):
+            return False  # "a dividend rate of 2.12/share": the denominator, not a noun
         if _value_at(doc, head.i, conversions=True):
             return False
         covered = [*cues, *span_index.covering(doc, metrics.CHANGES_KEY, head.i),
