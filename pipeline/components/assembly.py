@@ -1119,8 +1119,8 @@ class FactAssembler:
             if not any(t.lower_ in self.share_words for t in seg):
                 return None  # "futures posted gains of 0.25 cent": no company earns cents
             metric = "eps"  # "an estimate of 67 cents a share", "or 52 cents a year earlier"
-        if metric in PER_SHARE and not cand.change and (
-            q.kind != "money" or abs(cand.value) >= 1000
+        if metric in PER_SHARE and not cand.change and (  # "shr 33.98 yen vs 39.10" is money
+            cand.unit in ("count", "percent") or abs(cand.value) >= 1000
         ):
             return None
         if metric == "headcount" and cand.value > 5_000_000:
