@@ -67,6 +67,7 @@ class OrganizationData(BaseModel):
     honorifics: list[str]
     speech_verbs: list[str]
     result_verbs: list[str]
+    headline_subjects: list[str]
     public_bodies: list[str]
     countries: list[str]
     public_body_heads: list[str]
@@ -210,12 +211,14 @@ def is_exchange(name: str) -> bool:
 
 
 def is_not_organization(name: str) -> bool:
-    """Words the tagger mislabels as organizations: currencies, wire labels, exchanges, products."""
+    """Words the tagger mislabels as organizations: currencies, wire labels, exchanges, products,
+    a headline's analysts."""
     folded = fold(name)
     return (
         folded in _folded_set("not_organizations")
         or folded in _folded_set("exchanges")
         or folded in _folded_set("products")
+        or folded in _folded_set("headline_subjects")  # "Beats Estimates" -> "Estimates"
         or not any(ch.isalpha() for ch in folded)
     )
 
@@ -356,8 +359,12 @@ def canonical_name(surface: str) -> str:
     words = _drop_words(words, word_set("legal_prefixes"), from_end=False)
     words = [w.rstrip(",") for w in words]
     verbs = [i for i, w in enumerate(words) if i > 0 and fold(w) in word_set("headline_verbs")]
-    words = words[: verbs[0]] if verbs else words  # "Acme Group Drops Bid for Bolt"
+    if verbs:  # "Acme Group Drops Bid for Bolt", but "Analysts Expect Acme Retail"
+        before, after = words[: verbs[0]], words[verbs[0] + 1 :]
+        subjects = word_set("headline_subjects")
+        words = after if all(fold(w) in subjects for w in before) else before
     words = _drop_leading(words, word_set("headline_verbs"))
+    words = _drop_leading(words, word_set("headline_subjects"))  # "Beats Estimates": no name
     trailing = word_set("legal_suffixes") | _TRAILING_CONNECTORS
     words = _drop_words(words, trailing, from_end=True)
     joined = " ".join(words)

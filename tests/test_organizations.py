@@ -79,6 +79,8 @@ def _subject_at(doc: Doc, surface: str) -> OrgMention | None:
         ("KESTREL GOLD AND SILVER CORP <KGS.TO>", "Kestrel Gold and Silver"),
         ("BANK OF NEW ENGLAND CORP", "Bank of New England"),
         ("Halden Group Drops Bid for Ostara", "Halden"),
+        ("Analysts Expect Ostara Retail", "Ostara Retail"),
+        ("Halden Systems Beats Estimates", "Halden Systems"),
     ],
 )
 def test_canonical_name(surface: str, expected: str) -> None:
@@ -98,6 +100,11 @@ def test_tickers_are_stripped_and_outlets_recognized() -> None:
 def test_photo_credits_name_an_outlet() -> None:
     assert is_news_outlet("CreditEnrique Calvo/Reuters")
     assert not is_news_outlet("Royal Dutch/Shell")
+
+
+def test_a_headlines_analysts_are_no_organization() -> None:
+    assert is_not_organization(canonical_name("Beats Estimates"))
+    assert not is_not_organization(canonical_name("Ostara Retail"))
 
 
 def test_public_bodies_by_name_and_head_word() -> None:

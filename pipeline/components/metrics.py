@@ -247,6 +247,12 @@ class MetricAnnotator:
             span._.newsfacts_status = self.labels[span.label][1]
         doc.spans[SPANS_KEY] = metric_spans
         doc.spans[CHANGES_KEY] = filter_spans(by_kind["direction"])
-        doc.spans[CUTS_KEY] = by_kind["cut"]
+        excluded = {
+            i
+            for s in by_kind["metric"]
+            if self.labels[s.label][1] == "-"
+            for i in range(s.start, s.end)
+        }  # not the "cuts" of "wage cuts": no job is cut
+        doc.spans[CUTS_KEY] = [c for c in by_kind["cut"] if c.start not in excluded]
         doc.spans[STATUS_KEY] = filter_spans(by_kind["status"])
         return doc
