@@ -185,6 +185,7 @@ class FactAssembler:
         self.thresholds = _any_of(lex.threshold_words, after=r"\s*$")
         self.level_prepositions = {w.casefold() for w in lex.level_prepositions}
         self.share_words = {w.casefold() for w in lex.share_words}
+        self.share_labels = {"shr", "shrs", *self.per_share}
         self.facility_nouns = {w.casefold() for w in lex.facility_nouns}
         self.headcount_nouns = {
             w.casefold()
@@ -314,8 +315,12 @@ class FactAssembler:
                     if sized and sized[-1].cand.metric is not None:
                         cand.metric = sized[-1].cand.metric.removesuffix("_change")
                         cand.cue = sized[-1].cand.cue
-            if ctx.dividend_story and cand.metric == "eps":
-                cand.metric = "dividend_per_share"  # "QTLY DIVIDEND / Shr 32 cts vs 32 cts prior"
+            if ctx.dividend_story and cand.metric == "eps" and (
+                cand.cue is None or _phrase(cand.cue) in self.share_labels
+            ):
+                # "QTLY DIVIDEND / Shr 32 cts vs 32 cts prior", but "the bank reported $0.66
+                # EPS" in a dividend story is its earnings
+                cand.metric = "dividend_per_share"
             metric = self._final_metric(cand, org, seg)
             if metric is None:
                 continue
