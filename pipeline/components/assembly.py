@@ -93,6 +93,8 @@ class Context:
     dividend_story: bool = False
     last_metric: str | None = None
     bare_currencies: dict[str, str] = field(default_factory=dict)
+    # the day the article says the results were released, the anchor of "the quarter"
+    results_date: date | None = None
     # figures read as a public body's ("government revenue of ..."), start and metric: a
     # later figure of that metric in the sentence, the prior one they compare with, is too
     public_figures: dict[int, str | None] = field(default_factory=dict)
@@ -186,6 +188,7 @@ class FactAssembler:
         self.level_prepositions = {w.casefold() for w in lex.level_prepositions}
         self.share_words = {w.casefold() for w in lex.share_words}
         self.share_labels = {"shr", "shrs", *self.per_share}
+        self.release_words = period_rules.release_words()
         self.facility_nouns = {w.casefold() for w in lex.facility_nouns}
         self.headcount_nouns = {
             w.casefold()
@@ -256,6 +259,7 @@ class FactAssembler:
             if not s._.newsfacts_quantity.is_conversion
             and not getattr(s._.newsfacts_quantity, "is_range", False)
         ]
+        self._note_release(doc, seg, ctx)
         if not value_spans:
             self._update_reference(doc, period_spans, ctx, seg)
             return []
@@ -510,6 +514,28 @@ class FactAssembler:
             anchor = _anchor_for(r, resolved) or ctx.reference_for(r.org.name, r.org.parent)
             if anchor is not None:
                 r.period = anchor if r.cand.revision else _shift_year(anchor, -1)
+
+    def _note_release(self, doc: Doc, seg: Span, ctx: Context) -> None:
+        """"Acme (NASDAQ:ACM) last released its earnings results on Thursday, July 25th":
+        the day anchors the bare "the quarter" of the figures after it."""
+        verbs, nouns = self.release_words
+        for token in seg:
+            if token.lower_ not in verbs:
+                continue
+            window = doc[token.i + 1 : min(token.i + 6, seg.end)]
+            if not any(t.lower_ in nouns for t in window):
+                continue
+            for span in _in_seg(doc, periods.SPANS_KEY, seg):
+                expr = span._.newsfacts_period
+                if span.start <= token.i or expr.kind != "date":
+                    continue
+                day = period_rules.resolve(
+                    expr, calendar=_calendar(ctx, ctx.salient), published=ctx.published,
+                    reference=None,
+                )
+                if day is not None and (ctx.published is None or day.end <= ctx.published):
+                    ctx.results_date = day.end
+                return
 
     def _update_reference(
         self, doc: Doc, period_spans: list[Span], ctx: Context, seg: Span
@@ -1223,7 +1249,7 @@ class FactAssembler:
         return period_rules.resolve(
             expr._.newsfacts_period,
             calendar=calendar,
-            published=ctx.published,
+            published=ctx.results_date or ctx.published,
             reference=reference,
             comparison=comparison,
         )
