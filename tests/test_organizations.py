@@ -81,6 +81,7 @@ def _subject_at(doc: Doc, surface: str) -> OrgMention | None:
         ("Halden Group Drops Bid for Ostara", "Halden"),
         ("Analysts Expect Ostara Retail", "Ostara Retail"),
         ("Halden Systems Beats Estimates", "Halden Systems"),
+        ("Rival Ostara Auto", "Ostara Auto"),
     ],
 )
 def test_canonical_name(surface: str, expected: str) -> None:

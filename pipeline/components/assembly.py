@@ -100,6 +100,8 @@ class Context:
     public_figures: dict[int, str | None] = field(default_factory=dict)
 
     reference_entity: str | None = None
+    # the latest reference of each granularity: "the same quarter" after "this year"
+    latest: dict[str, period_rules.Period] = field(default_factory=dict)
 
     article_reference: period_rules.Period | None = None
 
@@ -109,6 +111,7 @@ class Context:
         """The latest reporting period, and whose it is (None: the whole article's, which
         the lead's statement makes the round-up's default)."""
         self.reference, self.reference_entity = period, entity
+        self.latest[period.granularity] = period
         if entity is None and lead:
             self.article_reference = period
 
@@ -479,6 +482,13 @@ class FactAssembler:
             for option in r.cand.period_options or [expr]:
                 r.cand.period_expr = option
                 reference = ctx.reference_for(r.org.name, r.org.parent)
+                if option._.newsfacts_period.same_period and ctx.reference is not None:
+                    # "Rival Acme delivered 22,000 cars in the same quarter": the quarter
+                    # the text last named, whoever's it was
+                    named = next(
+                        (g for g in ctx.latest if g in option.text.casefold()), None
+                    )
+                    reference = ctx.latest[named] if named else ctx.reference
                 r.period = self._resolve(r, ctx, reference=reference, comparison=compared)
                 if r.period is not None:
                     break
@@ -1825,8 +1835,12 @@ def _names_what_sold(doc: Doc, cue: Span) -> bool:
 
 
 def _count_noun_after(span: Span) -> bool:
+    """A noun counted right after the figure, adjectives allowed ("22,000 electric cars")."""
     doc = span.doc
-    return span.end < len(doc) and doc[span.end].pos_ == "NOUN"
+    i = span.end
+    while i < min(span.end + 2, len(doc) - 1) and doc[i].pos_ == "ADJ":
+        i += 1
+    return i < len(doc) and doc[i].pos_ == "NOUN"
 
 
 def _sibling_currency(doc: Doc, seg: Span, span: Span, ctx: Context) -> str | None:
@@ -2158,7 +2172,10 @@ def _item(span: Span) -> str | None:
         if token.lower_ in skip and not words:
             i += 1
             continue
-        if token.pos_ in ("NOUN", "PROPN", "NUM") or (words and token.pos_ == "ADJ"):
+        adjective = token.pos_ == "ADJ" and (
+            words or (i + 1 < len(doc) and doc[i + 1].pos_ in ("NOUN", "ADJ"))
+        )  # "22,000 electric cars"
+        if token.pos_ in ("NOUN", "PROPN", "NUM") or adjective:
             words.append(token.text)
             i += 1
             continue
