@@ -694,12 +694,14 @@ class FactAssembler:
         bare = q.kind == "count" and not q.currency_explicit and not _count_noun_after(span)
         if bare and cand.metric == "revenue" and _names_a_product(doc, cue):
             bare = False  # "Sales of compact disc players rose to 450,000": units
+        # "will post 2.35 EPS for the current year": a share figure its label follows
+        share_label = cand.metric == "eps" and cue.start == span.end  # not "3 Dividend Stocks"
         if bare and (cand.metric in MONEY_ONLY or cand.metric is None) and (
-            q.scale >= 1000 or _TABLE_ROW.search(seg.text)
+            q.scale >= 1000 or _TABLE_ROW.search(seg.text) or share_label
         ):
             sibling = _sibling_currency(doc, seg, span, ctx)
             labelled = cue.end == span.start  # a wire line "Turnover 9.42 billion, a 12 pct rise"
-            if sibling is not None or labelled or _TABLE_ROW.search(seg.text):
+            if sibling is not None or labelled or share_label or _TABLE_ROW.search(seg.text):
                 # "Revs 12.5 mln vs 9.8 mln", "pretax profits of 1.72 mln" beside "54.86 mln
                 # dlrs"; but prose "sales standing at 6.2 mln" with no money beside it may
                 # count bags
