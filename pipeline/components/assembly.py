@@ -1211,7 +1211,12 @@ class FactAssembler:
             if not cand.comparative:
                 continue
             limit = ordered[index + 1].span.start if index + 1 < len(ordered) else 10**9
-            after = [p for p in period_spans if cand.span.end <= p.start < limit]
+            after = [
+                p for p in period_spans
+                if cand.span.end <= p.start < limit
+                # "up from $2.96, and management expects 2019 earnings of": another clause's
+                and not (_labels_a_cue(doc, p) and any(t.text == "," for t in doc[cand.span.end : p.start]))
+            ]
             # "from year-ago 199.0 mln", "vs year-earlier 29.2 pct": a period-of-comparison
             # modifier right before the comparative value
             before = [
@@ -2119,6 +2124,12 @@ def _period_distance(doc: Doc, value: Span, period: Span) -> int:
     ):
         gap -= 8  # "1.08 billion dlrs ... earned in 1986": the period hangs off the value
     return gap
+
+
+def _labels_a_cue(doc: Doc, period: Span) -> bool:
+    """A period right before a metric cue names that cue's figure ("2019 earnings of $3.20",
+    "fiscal 1986 sales"), not a figure before it."""
+    return bool(span_index.starting_in(doc, metrics.SPANS_KEY, period.end, period.end + 1))
 
 
 def _anchor_for(r: Resolved, resolved: list[Resolved]) -> period_rules.Period | None:
