@@ -1215,7 +1215,10 @@ class FactAssembler:
                 p for p in period_spans
                 if cand.span.end <= p.start < limit
                 # "up from $2.96, and management expects 2019 earnings of": another clause's
-                and not (_labels_a_cue(doc, p) and any(t.text == "," for t in doc[cand.span.end : p.start]))
+                and not (
+                    _labels_a_cue(doc, p)
+                    and any(t.text == "," for t in doc[cand.span.end : p.start])
+                )
             ]
             # "from year-ago 199.0 mln", "vs year-earlier 29.2 pct": a period-of-comparison
             # modifier right before the comparative value
