@@ -1145,6 +1145,8 @@ def _coreferent_mentions(doc: Doc, named: list[_Candidate]) -> tuple[list[_Candi
             elif token.pos_ in {"NOUN", "PROPN"} and _definite(token):
                 if token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN":
                     continue
+                if doc[token.i - 1].pos_ == "PROPN" and doc[token.i - 1].i in taken:
+                    continue  # "the enlarged Acme U.S. Business": the name it carries
                 named_unit = _recent(units, token) if token.lower_ in unit_heads else None
                 if named_unit is not None:
                     antecedent = named_unit
