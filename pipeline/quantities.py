@@ -691,25 +691,33 @@ def _accounting_negative(text: str, q: Quantity, previous: Quantity | None) -> b
     return previous is None or text[previous.char_end : q.char_start - 1].strip() != ""
 
 
+_LEADING_WORD = re.compile(r"[^\W\d_]+\.?")
+
+
 def _by_place(found: list[Quantity], text: str, g: Grammar) -> list[Quantity]:
-    """A currency word several currencies share ("francs", "crowns") is the one of the
-    country the text names most ("PARIS ... 3.3 billion francs" is FRF); with no country
+    """A currency word several currencies share ("francs", "crowns", a leading "Rs") is the one
+    of the country the text names most ("PARIS ... 3.3 billion francs" is FRF); with no country
     named, or a tie, it keeps the form's own currency. "Swiss francs" is not re-read."""
     resolved: dict[str, str] = {}
     for i, q in enumerate(found):
         if q.kind not in ("money", "rate"):
             continue
         words = _fold(q.text).split()
-        if len(words) < 2 or words[-1] not in g.bare_words or " ".join(words[-2:]) in g.after:
+        lead = _LEADING_WORD.match(words[0]) if words else None
+        if len(words) >= 2 and words[-1] in g.bare_words and " ".join(words[-2:]) not in g.after:
+            key = words[-1]  # "3.3 billion francs"
+        elif lead is not None and lead.group(0) in g.bare_words:
+            key = lead.group(0)  # "Rs2.08 billion": rupees of India or Pakistan
+        else:
             continue
-        if words[-1] not in resolved:
-            codes = g.bare_words[words[-1]]
+        if key not in resolved:
+            codes = g.bare_words[key]
             counts = {c: len(g.places[c].findall(text)) for c in codes if c in g.places}
             ranked = sorted(counts.values(), reverse=True)
             best = max(counts, key=lambda c: counts[c]) if counts else q.unit
             tied = len(ranked) > 1 and ranked[0] == ranked[1]
-            resolved[words[-1]] = best if ranked and ranked[0] and not tied else q.unit
-        found[i] = replace(q, unit=resolved[words[-1]])
+            resolved[key] = best if ranked and ranked[0] and not tied else q.unit
+        found[i] = replace(q, unit=resolved[key])
     return found
 
 
