@@ -331,6 +331,10 @@ def headline_case(name: str) -> str:
     return " ".join(_title_case(name.split()))
 
 
+_SHARES_OF = frozenset({"shares of", "shares in", "stock of", "units of"})
+_FRAGMENT_STARTS = frozenset({"of", "for", "and", "&"})
+
+
 def canonical_name(surface: str) -> str:
     """The name an organization is filed under.
 
@@ -349,6 +353,10 @@ def canonical_name(surface: str) -> str:
     words = text.split()
     if len(words) > 1 and words[0].casefold() == "the":
         words = words[1:]
+    if len(words) > 2 and fold(" ".join(words[:2])) in _SHARES_OF:
+        words = words[2:]  # "Shares of Acme Home Furnishings"
+    if words and fold(words[0]) in _FRAGMENT_STARTS:
+        return ""  # "of Directors" out of "Board of Directors": a fragment, no name
     words = _drop_leading(words, word_set("not_organizations"))  # "Rev Group" keeps "Rev"
     words = _drop_leading(words, word_set("leading_kind_words"))  # "REIT Acme Centers Inc"
     registered = fold(words[-1].rstrip(".,")) in word_set("legal_suffixes")

@@ -82,6 +82,8 @@ def _subject_at(doc: Doc, surface: str) -> OrgMention | None:
         ("Analysts Expect Ostara Retail", "Ostara Retail"),
         ("Halden Systems Beats Estimates", "Halden Systems"),
         ("Rival Ostara Auto", "Ostara Auto"),
+        ("Shares of Halden Home Furnishings", "Halden Home Furnishings"),
+        ("of Directors", ""),
     ],
 )
 def test_canonical_name(surface: str, expected: str) -> None:
@@ -106,6 +108,13 @@ def test_photo_credits_name_an_outlet() -> None:
 def test_a_headlines_analysts_are_no_organization() -> None:
     assert is_not_organization(canonical_name("Beats Estimates"))
     assert not is_not_organization(canonical_name("Ostara Retail"))
+
+
+def test_press_release_words_months_zones_and_exchanges_are_no_organization() -> None:
+    for word in ("Business Outlook", "Oct", "BST", "KSh", "of Directors"):
+        assert is_not_organization(canonical_name(word)), word
+    assert is_not_organization("Nairobi Securities Exchange")
+    assert is_news_outlet("Zacks Consensus Estimate") and is_news_outlet("PR Newswire")
 
 
 def test_public_bodies_by_name_and_head_word() -> None:
