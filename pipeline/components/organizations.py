@@ -205,7 +205,7 @@ def _named(span: Span, via: Via) -> _Candidate | None:
         return None  # but a fund before its ticker may hold a number: "Acme S&P 100 ETF"
     if not any(t.text[:1].isupper() for t in span) or span.root.lower_ in word_set("metric_nouns"):
         return None
-    if _is_role(span) or _in_navigation(span):
+    if _is_role(span) or _in_navigation(span) or _is_dateline(span):
         return None
     name = canonical_name(span.text)
     if len(name) < 2 or is_news_outlet(span.text) or is_news_outlet(name):
@@ -217,6 +217,21 @@ def _named(span: Span, via: Via) -> _Candidate | None:
         return None
     kind, parent = kind_of(name)
     return _Candidate(span.start, span.end, OrgMention(name, kind, parent, via))
+
+
+def _is_dateline(span: Span) -> bool:
+    """A press release's or wire story's dateline: capitals opening a line, then a comma and
+    a date ("SAN MATEO, Calif., Nov. 6, 2019 /PRNewswire/ --", "WICHITA, Kan., Oct. 24")."""
+    doc = span.doc
+    letters = [ch for ch in span.text if ch.isalpha()]
+    if not letters or not all(ch.isupper() for ch in letters):
+        return False
+    if span.start > 0 and not (doc[span.start - 1].is_space and "\n" in doc[span.start - 1].text):
+        return False
+    if span.end >= len(doc) or doc[span.end].text != ",":
+        return False
+    after = doc[span.end : min(span.end + 8, len(doc))]
+    return any(t.ent_type_ == "DATE" for t in after)
 
 
 @cache
