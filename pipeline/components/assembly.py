@@ -93,6 +93,8 @@ class Context:
     dividend_story: bool = False
     last_metric: str | None = None
     bare_currencies: dict[str, str] = field(default_factory=dict)
+    # the status a list's opening line gives its bullets ("the Company expects:")
+    list_status: Status | None = None
     # the day the article says the results were released, the anchor of "the quarter"
     results_date: date | None = None
     # figures read as a public body's ("government revenue of ..."), start and metric: a
@@ -263,6 +265,7 @@ class FactAssembler:
             and not getattr(s._.newsfacts_quantity, "is_range", False)
         ]
         self._note_release(doc, seg, ctx)
+        self._note_list_opener(doc, seg, ctx)
         if not value_spans:
             self._update_reference(doc, period_spans, ctx, seg)
             return []
@@ -377,6 +380,10 @@ class FactAssembler:
                 if r.cand.metric == "dividend_per_share" and not _definite_period(r.cand):
                     r.period = None  # a declared dividend rate
         self._assign_statuses(doc, seg, resolved, ctx.published, before)
+        if ctx.list_status is not None and doc[seg.start].text in _BULLETS:
+            for r in resolved:  # "the Company expects:\n- Revenue of $430 million"
+                if r.status == "actual":
+                    r.status = ctx.list_status
         facts = [self._fact(doc, seg, r) for r in resolved]
         wholes = [f.metric.removesuffix("_change") for f in facts if f.metric not in PER_SHARE]
         ctx.last_metric = wholes[-1] if wholes else None
@@ -524,6 +531,18 @@ class FactAssembler:
             anchor = _anchor_for(r, resolved) or ctx.reference_for(r.org.name, r.org.parent)
             if anchor is not None:
                 r.period = anchor if r.cand.revision else _shift_year(anchor, -1)
+
+    def _note_list_opener(self, doc: Doc, seg: Span, ctx: Context) -> None:
+        """A line ending in a colon opens a list: "For the fourth quarter of 2019, the Company
+        expects:" gives its bullets its status; any other line that is no bullet closes it."""
+        if seg.text.rstrip().endswith(":"):
+            found = [
+                c._.newsfacts_status
+                for c in span_index.starting_in(doc, metrics.STATUS_KEY, seg.start, seg.end)
+            ]
+            ctx.list_status = found[-1] if found else None
+        elif doc[seg.start].text not in _BULLETS:
+            ctx.list_status = None
 
     def _note_release(self, doc: Doc, seg: Span, ctx: Context) -> None:
         """"Acme (NASDAQ:ACM) last released its earnings results on Thursday, July 25th":
@@ -1448,6 +1467,9 @@ def _segments(doc: Doc) -> list[Span]:
                     or doc[start].idx == 0
                     or _TABLE_ROW.search(line_before.rsplit("\n", 1)[-1])
                     or line_before.strip().isupper()
+                    # a press release's bullet list: "Highlights:\n- Revenue of $412.5 million"
+                    or following in _BULLETS
+                    or line_before.rstrip().endswith(":")
                 )
             ):
                 if token.i > start:
@@ -1688,8 +1710,10 @@ def _range_members(doc: Doc, seg: Span, value_spans: list[Span]) -> set[int]:
     return members
 
 
+_BULLETS = frozenset({"-", "•", "*", "–", "·", "▪"})
+
 _RANGE_OPENER = re.compile(
-    r"\brang(?:e|es|ed|ing)\s+(?:from|between)\b|\ba\s+range\s+of\b|\bbetween\b",
+    r"\brang(?:e|es|ed|ing)\s+(?:from|between)\b|\b(?:a|the)\s+range\s+of\b|\bbetween\b",
     re.IGNORECASE,
 )
 
