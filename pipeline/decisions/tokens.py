@@ -1,0 +1,57 @@
+"""Readings of single tokens that several decisions share: is there a value at this token,
+which word comes before it, which tokens are a comparison basis ("year-over-year")."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from ..components import span_index, values
+from . import vocabulary
+
+
+def basis_tokens(doc: Doc, start: int, end: int) -> set[int]:
+    vocab = vocabulary.load()
+    if start >= end:
+        return set()
+    span = doc[start:end]
+    inside: set[int] = set()
+    for match in vocab.bases.finditer(span.text):
+        words = span.char_span(match.start(), match.end(), alignment_mode="expand")
+        if words is not None:
+            inside.update(range(words.start, words.end))
+    return inside
+
+
+def value_at(doc: Doc, i: int, *, conversions: bool = False) -> bool:
+    found = span_index.covering(doc, values.SPANS_KEY, i)
+    return bool(found) and (conversions or not found[0]._.newsfacts_quantity.is_conversion)
+
+
+def previous_word(doc: Doc, i: int, floor: int) -> str:
+    j = index_before(doc, i, floor)
+    return doc[j].lower_ if j >= floor else ""
+
+
+def noun_phrase(head: Token) -> str:
+    """A noun with the compounds before it, lower-cased ("price target")."""
+    words = [c.lower_ for c in head.lefts if c.dep_ == "compound"]
+    return " ".join([*words, head.lower_])
+
+
+def phrase(span: Span) -> str:
+    """A cue's words as the lexicon spells them: a wrapped "per\nshare" is "per share"."""
+    return " ".join(span.text.casefold().split())
+
+
+def count_noun_after(span: Span) -> bool:
+    doc = span.doc
+    return span.end < len(doc) and doc[span.end].pos_ == "NOUN"
+
+
+def index_before(doc: Doc, i: int, floor: int = 0) -> int:
+    """The index of the first non-space token before token `i`, not before `floor`
+    (`floor - 1` when there is none)."""
+    j = i - 1
+    while j >= floor and doc[j].is_space:
+        j -= 1
+    return j
