@@ -80,24 +80,9 @@ def segment_facts(doc: Doc, seg: Span, ctx: context.Context) -> list[Fact]:
     """The facts of one segment: every value read, given an owner and a metric, then the
     segment's periods and statuses resolved together (a comparative steps back from the
     current figure beside it)."""
-    named = [
-        o
-        for o in segments.in_segment(doc, organizations.SPANS_KEY, seg)
-        if o._.newsfacts_org.via != "coref"
-    ]
-    cues = [  # not "Workers" in "United Food and Commercial Workers"
-        s for s in segments.in_segment(doc, metrics.SPANS_KEY, seg)
-        if not any(o.start <= s.start and s.end <= o.end for o in named)
-    ]
-    period_spans = [
-        s for s in segments.in_segment(doc, periods.SPANS_KEY, seg) if period.is_figure_period(s)
-    ]
-    value_spans = [
-        s
-        for s in segments.in_segment(doc, values.SPANS_KEY, seg)
-        if not s._.newsfacts_quantity.is_conversion
-        and not getattr(s._.newsfacts_quantity, "is_range", False)
-    ]
+    cues = segments.metric_cues(doc, seg)
+    period_spans = period.figure_periods(doc, seg)
+    value_spans = segments.figure_values(doc, seg)
     if not value_spans:
         period.update_reference(doc, period_spans, ctx, seg)
         return []

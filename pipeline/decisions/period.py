@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 _LEAD_CHARS = 400
 
 
+
+def figure_periods(doc: Doc, seg: Span) -> list[Span]:
+    """The segment's period mentions that may be a figure's period (`is_figure_period`)."""
+    return [s for s in segments.in_segment(doc, periods.SPANS_KEY, seg) if is_figure_period(s)]
+
 @dataclass(frozen=True, slots=True)
 class PeriodCandidate:
     """A period mention a current figure may cover, with the features that rank it: a

@@ -11,7 +11,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from ..components import span_index, values
+from ..components import metrics, organizations, span_index, values
 
 TABLE_ROW = re.compile(r"\bvs\.?\s", re.IGNORECASE)
 
@@ -107,3 +107,28 @@ def segments(doc: Doc) -> list[Span]:
         else:
             merged.append(seg)
     return merged
+
+
+def metric_cues(doc: Doc, seg: Span) -> list[Span]:
+    """The segment's metric cues, but not a word of an organization's name ("Workers" in
+    "United Food and Commercial Workers")."""
+    named = [
+        o
+        for o in in_segment(doc, organizations.SPANS_KEY, seg)
+        if o._.newsfacts_org.via != "coref"
+    ]
+    return [
+        s for s in in_segment(doc, metrics.SPANS_KEY, seg)
+        if not any(o.start <= s.start and s.end <= o.end for o in named)
+    ]
+
+
+def figure_values(doc: Doc, seg: Span) -> list[Span]:
+    """The segment's values that may be figures: not a conversion ("($4.2 million)" after
+    "EUR 3.8 mn") and not a range as a whole."""
+    return [
+        s
+        for s in in_segment(doc, values.SPANS_KEY, seg)
+        if not s._.newsfacts_quantity.is_conversion
+        and not getattr(s._.newsfacts_quantity, "is_range", False)
+    ]
