@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from decision_docs import cues, parse, segment, value
 
-from pipeline.decisions import change, metric
+from pipeline.decisions import change, counts, metric
 
 PUBLISHED = "2020-03-01"
 
@@ -69,7 +69,7 @@ def test_figures_before_respectively_take_the_coordinated_cues_in_order(nlp) -> 
 def test_a_count_of_what_was_sold_is_units_sold_with_its_item(nlp) -> None:  # type: ignore[no-untyped-def]
     doc = parse(nlp, "Halden Corp sold 3.2 million phones in 2019.", PUBLISHED)
     span = value(doc, "3.2 million")
-    assert metric.item(span) == "phones"
+    assert counts.item(span) == "phones"
     assert [(f.metric, f.item) for f in doc._.newsfacts_facts] == [("units_sold", "phones")]
 
 
@@ -79,7 +79,7 @@ def test_a_count_of_employees_is_headcount_and_a_cut_is_job_cuts(nlp) -> None:  
     assert [f.metric for f in staff._.newsfacts_facts] == ["headcount"]
     assert [f.metric for f in cuts._.newsfacts_facts] == ["job_cuts"]
     span = value(cuts, "300")
-    assert metric.cut_governs(segment(cuts, span), span)
+    assert counts.cut_governs(segment(cuts, span), span)
 
 
 @pytest.mark.parametrize(

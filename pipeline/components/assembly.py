@@ -19,6 +19,7 @@ from ..decisions import (
     change,
     comparative,
     context,
+    counts,
     currency,
     metric,
     owner,
@@ -116,7 +117,7 @@ def segment_facts(doc: Doc, seg: Span, ctx: context.Context) -> list[Fact]:
     facts = [fact(doc, seg, r) for r in resolved]
     wholes = [f.metric.removesuffix("_change") for f in facts if f.metric not in metric.PER_SHARE]
     ctx.last_metric = wholes[-1] if wholes else None
-    return metric.carry_items(facts)
+    return counts.carry_items(facts)
 
 
 def candidate(
@@ -160,7 +161,7 @@ def fact(doc: Doc, seg: Span, r: context.Resolved) -> Fact:
         doc_id=doc._.newsfacts_doc_id or "",
         entity=org.name,
         metric=name,
-        item=metric.item(cand.span) if name.startswith("units_sold") else None,
+        item=counts.item(cand.span) if name.startswith("units_sold") else None,
         value=float(cand.value),
         unit=cand.unit,
         period=found.label if found else None,

@@ -17,8 +17,8 @@ from spacy.tokens import Doc, Span
 from .. import quantities
 from ..components import span_index, values
 from ..organizations import ticker_pattern
+from . import counts, segments, tokens
 from . import metric as metric_rules
-from . import segments, tokens
 
 if TYPE_CHECKING:
     from .context import Context
@@ -47,7 +47,7 @@ def count_as_money(
     players rose to 450,000" counts units."""
     q = span._.newsfacts_quantity
     bare = q.kind == "count" and not q.currency_explicit and not tokens.count_noun_after(span)
-    if bare and metric == "revenue" and metric_rules.names_a_product(doc, cue):
+    if bare and metric == "revenue" and counts.names_a_product(doc, cue):
         bare = False
     if not (
         bare

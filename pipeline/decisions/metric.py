@@ -3,25 +3,23 @@
 A cue on the right that links directly to the value wins ("a 12% drop in operating
 income"), else the nearest whole cue on the left in the value's own clause, else one
 shortly after. The final metric then follows the value's kind: a small money total is
-per-share, cents of profit are EPS, a count of revenue is units sold, a percent without a
-change is only a level metric (margin, market share). Neighbouring figures share a
+per-share, cents of profit are EPS, a count is what `counts` says it counts, a percent
+without a change is only a level metric (margin, market share). Neighbouring figures share a
 metric: the ends of a per-share range, a comparative after its figure, figures before
 "respectively".
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span
 
 from ..components import metrics, organizations, periods, span_index
-from ..facts import Fact
 from ..organizations import OrgMention
 from ..quantities import Quantity
-from . import change, owner, tokens, vocabulary
+from . import change, counts, owner, tokens, vocabulary
 
 if TYPE_CHECKING:
     from .context import Candidate, Context, Resolved
@@ -184,16 +182,6 @@ def inherit_metric(cand: Candidate, resolved: list[Resolved], ctx: Context) -> N
             cand.metric = cand.metric.removesuffix("_change")
     if ctx.dividend_story and cand.metric == "eps":
         cand.metric = "dividend_per_share"
-
-
-def carry_items(facts: list[Fact]) -> list[Fact]:
-    """ "sold 39 million smartphones, up from 33 million": the same item."""
-    for index, fact in enumerate(facts):
-        if fact.metric == "units_sold" and fact.item is None and index:
-            earlier = facts[index - 1]
-            if earlier.metric == "units_sold" and earlier.entity == fact.entity:
-                facts[index] = replace(fact, item=earlier.item)
-    return facts
 
 
 def _own_subject_start(doc: Doc, span: Span, cues: list[Span]) -> int:
@@ -360,45 +348,19 @@ def final_metric(cand: Candidate, org: OrgMention, seg: Span) -> str | None:
         else:
             metric = "operating_income" if org.kind == "unit" else "net_income"
     if q.kind == "count" and cand.unit == "count":
-        if metric == "revenue":
-            metric = "units_sold"
-        if metric in ("headcount", "job_cuts"):
-            if _counts_another_noun(cand.span, vocab.headcount_nouns):
-                return None  # "has 3,600 employees and operates 225 branches"
-            metric = "job_cuts" if cut_governs(seg, cand.span) else "headcount"
-        if metric not in vocab.count_metrics:
+        counted_metric = counts.count_metric(cand, metric, seg)
+        if counted_metric is None:
             return None
+        metric = counted_metric
     if q.kind == "percent" and not cand.change:
-        if metric == "headcount" and cut_governs(seg, cand.span):
+        if metric == "headcount" and counts.cut_governs(seg, cand.span):
             metric = "job_cuts"
         if metric not in PERCENT_LEVEL:
             return None
     if cand.unit not in ("count", "percent") and metric in vocab.count_metrics:
         return None  # "sold $40bn of assets": a deal, not units
-    counted = (item(cand.span) or "").split(" ")[0].casefold()
-    if metric == "units_sold" and cand.unit == "count" and counted in vocab.not_items:
-        return None  # "1,200,000 of the shares", "300,000 tonnes of sorghum"
-    if (
-        metric == "units_sold"
-        and not cand.comparative
-        and not counted
-        and not tokens.count_noun_after(cand.span)
-        and not (cand.cue is not None and _names_what_sold(seg.doc, cand.cue))
-    ):
-        return None  # "16 were waiting to load", "took three months down to 730": no item
-    if metric == "units_sold" and _names_a_model(cand.span):
-        return None  # "the 68000 microprocessor", "a 747 jet": a model, not a count
-    if metric == "units_sold" and tokens.previous_word(seg.doc, cand.span.start, seg.start) in (
-        "at",
-        "for",
-    ):
-        return None  # "March/April sold at 4,340", "agreed to sell the rights for 34.4"
-    if metric == "units_sold" and any(
-        (t.lower_ in vocab.not_items or t.lemma_.casefold() in vocab.not_items)
-        for t in seg.doc[cand.span.end : min(cand.span.end + 5, seg.end)]
-        if t.pos_ == "NOUN"
-    ):
-        return None  # "sold 110,000 Acme common shares", "75,000 of his remaining shares"
+    if metric == "units_sold" and counts.no_units(cand, seg):
+        return None
     if (
         metric in _TOTALS
         and not cand.change
@@ -511,90 +473,3 @@ def _glosses_a_noun(doc: Doc, span: Span, cues: list[Span]) -> bool:
     return not any(c.start <= noun.i < c.end for c in cues)
 
 
-def names_a_product(doc: Doc, cue: Span) -> bool:
-    """ "Sales of compact disc players": the sales of a named thing, counted in units."""
-    if cue.end + 1 >= len(doc) or doc[cue.end].lower_ != "of":
-        return False
-    following = doc[cue.end + 1]
-    return not following.like_num and not tokens.value_at(doc, following.i, conversions=True)
-
-
-def _names_what_sold(doc: Doc, cue: Span) -> bool:
-    """The cue says what was sold: "sales of compact disc players", "Walkman sales"."""
-    if cue.root.lemma_.casefold() not in ("sale", "shipment", "delivery"):
-        return False  # "grain ships were loading", "light trade selling": no sales noun
-    before = doc[cue.start - 1] if cue.start > 0 else None
-    named_before = before is not None and before.pos_ in ("NOUN", "PROPN") and (
-        before.dep_ == "compound" or before.head.i in range(cue.start, cue.end)
-    )
-    return named_before or names_a_product(doc, cue)
-
-
-def _names_a_model(span: Span) -> bool:
-    """A number right before a singular noun names a model ("the 68000 microprocessor"),
-    except one of something ("1 unit")."""
-    doc = span.doc
-    noun = doc[span.end] if span.end < len(doc) else None
-    if noun is None or noun.tag_ != "NN" or not span.root.like_num:
-        return False
-    return abs(span._.newsfacts_quantity.value) > 1
-
-
-def _counts_another_noun(span: Span, nouns: set[str]) -> bool:
-    """A count right before a noun that is no head-count word counts that noun ("225
-    branches", "cut 40 stores"), not people."""
-    doc = span.doc
-    noun = doc[span.end] if span.end < len(doc) else None
-    if noun is None or noun.pos_ != "NOUN":
-        return False
-    for _ in range(3):  # "1,000 factory workers" counts workers
-        if noun.dep_ != "compound" or noun.head.pos_ != "NOUN":
-            break
-        noun = noun.head
-    return noun.lower_ not in nouns and noun.lemma_.casefold() not in nouns
-
-
-def cut_governs(seg: Span, span: Span) -> bool:
-    """A cut verb acts on this count: the nearest one before it with no other figure or
-    head-count verb in between ("cut about 9% of its 5,300-strong workforce" cuts the 9%;
-    "which employs 74,400 people, said it would cut" cuts nothing here), or one just after
-    it ("2,000 jobs will be cut")."""
-    doc = seg.doc
-    cuts = [c for c in doc.spans[metrics.CUTS_KEY] if seg.start <= c.start < seg.end]
-    before = [c for c in cuts if c.end <= span.start]
-    if before:
-        cut = max(before, key=lambda c: c.end)
-        between = range(cut.end, span.start)
-        heads = [
-            c for c in doc.spans[metrics.SPANS_KEY]
-            if c.start in between and c._.newsfacts_metric.metric == "headcount"
-        ]
-        if not heads and not any(tokens.value_at(doc, i) for i in between):
-            return True
-    after = [c for c in cuts if c.start >= span.end and c.start - span.end <= 5]
-    passive = {"NOUN", "AUX", "PART", "ADV", "ADJ", "SPACE"}
-    return bool(after) and all(t.pos_ in passive for t in doc[span.end : after[0].start])
-
-
-def item(span: Span) -> str | None:
-    """What was counted: the noun phrase after the figure ("9.9 million handsets",
-    "3.3 million units of the PlayStation 4"), stopping at a period ("last year")."""
-    doc = span.doc
-    i = span.end
-    words: list[str] = []
-    skip = {"units", "unit", "of", "the"}
-    while i < len(doc) and len(words) < 4 and not _period_starts_at(doc, i):
-        token = doc[i]
-        if token.lower_ in skip and not words:
-            i += 1
-            continue
-        if token.pos_ in ("NOUN", "PROPN", "NUM") or (words and token.pos_ == "ADJ"):
-            words.append(token.text)
-            i += 1
-            continue
-        break
-    return " ".join(words) or None
-
-
-def _period_starts_at(doc: Doc, i: int) -> bool:
-    return bool(span_index.starting_in(doc, periods.SPANS_KEY, i, i + 1))
