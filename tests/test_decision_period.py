@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from decision_docs import figure_periods, parse, period_mention, segment, value
 
 from pipeline import periods as period_rules
@@ -76,3 +77,15 @@ def test_shift_year_keeps_the_end_of_february() -> None:
     on = period.shift_year(period_rules.Period("FY2019", date(2018, 3, 1), date(2019, 2, 28),
                                                "year"), 1)
     assert on.end == date(2020, 2, 29)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="an undated half or quarter resolves to the one in progress at publication "
+    "(periods._resolve_bare keeps a period that started before `published`), which fits an "
+    "outlook but not an actual result: on 1 March 2020 the first half reported is 2019's",
+)
+def test_an_actual_result_is_of_a_period_that_has_ended(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = parse(nlp, "Halden Corp said net profit for the first half rose to $5 million.",
+                PUBLISHED)
+    assert [(f.status, f.period) for f in doc._.newsfacts_facts] == [("actual", "2019-H1")]

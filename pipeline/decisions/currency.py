@@ -63,6 +63,7 @@ def count_as_money(
 
 
 def sibling_currency(doc: Doc, seg: Span, span: Span, ctx: Context) -> str | None:
+    """The currency of the money figure nearest the value in its segment, or None."""
     best: tuple[int, str] | None = None
     for other in span_index.starting_in(doc, values.SPANS_KEY, seg.start, seg.end):
         q = other._.newsfacts_quantity

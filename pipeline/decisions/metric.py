@@ -77,6 +77,8 @@ def anaphoric(doc: Doc, seg: Span, span: Span, cand: Candidate, ctx: Context) ->
 
 
 def cue_for(doc: Doc, seg: Span, span: Span, cues: list[Span], q: Quantity) -> Span | None:
+    """The metric cue that governs the value: a linked cue on its right, else the nearest
+    whole cue on its left in its own clause, else (not for money) one shortly after it."""
     vocab = vocabulary.load()
     usable = [c for c in cues if _cue_fits(c, q) and _cue_is_whole(doc, c)]
     if not usable or _glosses_a_noun(doc, span, cues) or _modifies_a_noun(doc, span, cues):
@@ -326,6 +328,9 @@ def _links_to(doc: Doc, start: int, end: int) -> bool:
 
 
 def final_metric(cand: Candidate, org: OrgMention, seg: Span) -> str | None:
+    """The metric the value is a fact of, or None when none fits its kind: a cue-less
+    figure is a profit (a unit's operating income), counts and percents keep only the
+    metrics they can be, small money totals are per share, a change gets `_change`."""
     vocab = vocabulary.load()
     metric = cand.metric
     q = cand.quantity

@@ -331,6 +331,7 @@ def _resolve(
 
 
 def periods_in_comparison(doc: Doc, span: Span) -> bool:
+    """Whether a period mention sits in a comparison ("compared with the year before")."""
     window = doc[max(span.start - 16, 0) : span.start + 1]
     return period_rules.comparison_context(window.text, span.start_char - window.start_char)
 

@@ -215,6 +215,7 @@ def margin_over_figure(doc: Doc, span: Span) -> bool:
 
 
 def before_to_money(doc: Doc, span: Span) -> bool:
+    """"revenues increased 16 to 693 mln dlrs": a bare number right before "to" and money."""
     following = [t for t in doc[span.end : span.end + 3] if not t.is_space]
     if not following or following[0].lower_ != "to" or len(following) < 2:
         return False

@@ -39,6 +39,7 @@ def headline_end(text: str) -> int:
 
 
 def in_segment(doc: Doc, key: str, seg: Span) -> list[Span]:
+    """The spans of group `key` inside the segment, through the document's span index."""
     return span_index.within(doc, key, seg.start, seg.end)
 
 

@@ -10,6 +10,7 @@ from . import vocabulary
 
 
 def basis_tokens(doc: Doc, start: int, end: int) -> set[int]:
+    """Tokens of [start, end) inside a comparison basis ("year-over-year", "y/y")."""
     vocab = vocabulary.load()
     if start >= end:
         return set()
@@ -23,11 +24,13 @@ def basis_tokens(doc: Doc, start: int, end: int) -> set[int]:
 
 
 def value_at(doc: Doc, i: int, *, conversions: bool = False) -> bool:
+    """Whether a value covers token `i` (a conversion only when `conversions`)."""
     found = span_index.covering(doc, values.SPANS_KEY, i)
     return bool(found) and (conversions or not found[0]._.newsfacts_quantity.is_conversion)
 
 
 def previous_word(doc: Doc, i: int, floor: int) -> str:
+    """The lower-cased word before token `i`, not before `floor` ("" when none)."""
     j = index_before(doc, i, floor)
     return doc[j].lower_ if j >= floor else ""
 
@@ -44,6 +47,7 @@ def phrase(span: Span) -> str:
 
 
 def count_noun_after(span: Span) -> bool:
+    """A noun right after the figure: what a count counts ("3,600 employees")."""
     doc = span.doc
     return span.end < len(doc) and doc[span.end].pos_ == "NOUN"
 

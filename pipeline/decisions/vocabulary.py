@@ -28,11 +28,13 @@ def any_of(phrases: list[str], *, before: str = r"\b", after: str = r"\b") -> re
 
 @cache
 def event_verbs() -> frozenset[str]:
+    """Verbs that date an event ("founded", "acquired"), not a figure's period."""
     return frozenset(w.casefold() for w in metrics.lexicon().event_verbs)
 
 
 @cache
 def speech_verbs() -> frozenset[str]:
+    """Verbs of saying ("said", "told")."""
     return frozenset(w.casefold() for w in metrics.lexicon().speech_verbs)
 
 
