@@ -57,25 +57,6 @@ _TOTALS = {
 _PERIOD_NOUNS = {"quarter", "qtr", "year", "half", "months", "mths", "period"}
 
 
-def anaphoric(doc: Doc, seg: Span, span: Span, cand: Candidate, ctx: Context) -> Candidate | None:
-    """A figure whose subject is a pronoun for the previous sentence's figure: "its $6.7
-    billion operating income ... But it's down about 36% from $10.6 billion in 2016"."""
-    subject = owner.clause_subject(span)
-    if ctx.last_metric is None or subject is None or subject.lower_ not in _ANAPHORS:
-        return None
-    direction = change.direction_near(doc, seg, span)
-    if cand.quantity.kind == "percent":
-        if direction is None:
-            return None
-        cand.change = True
-        cand.value = abs(cand.value) * direction
-    elif cand.quantity.kind != "money" or not cand.comparative:
-        return None  # "it has written off 657 mln guilders": the company, not the figure
-    cand.metric = ctx.last_metric
-    cand.notes.append("metric of the previous sentence")
-    return cand
-
-
 def cue_for(doc: Doc, seg: Span, span: Span, cues: list[Span], q: Quantity) -> Span | None:
     """The metric cue that governs the value: a linked cue on its right, else the nearest
     whole cue on its left in its own clause, else (not for money) one shortly after it."""
@@ -167,6 +148,83 @@ def cue_reading(
     return metric, negative
 
 
+def anaphoric(doc: Doc, seg: Span, span: Span, cand: Candidate, ctx: Context) -> Candidate | None:
+    """A figure whose subject is a pronoun for the previous sentence's figure: "its $6.7
+    billion operating income ... But it's down about 36% from $10.6 billion in 2016"."""
+    subject = owner.clause_subject(span)
+    if ctx.last_metric is None or subject is None or subject.lower_ not in _ANAPHORS:
+        return None
+    direction = change.direction_near(doc, seg, span)
+    if cand.quantity.kind == "percent":
+        if direction is None:
+            return None
+        cand.change = True
+        cand.value = abs(cand.value) * direction
+    elif cand.quantity.kind != "money" or not cand.comparative:
+        return None  # "it has written off 657 mln guilders": the company, not the figure
+    cand.metric = ctx.last_metric
+    cand.notes.append("metric of the previous sentence")
+    return cand
+
+
+def paired(doc: Doc, spans: list[Span], read: list[Candidate | None]) -> list[Candidate]:
+    """Neighbouring figures that belong together: the ends of a per-share range share its
+    metric ("$4.40 to $4.50 a share"), and a per-share restatement follows its figure: a
+    comparative's is comparative ("compared with $18.0 billion, or $3.06 a share"), a
+    dropped component's is dropped ("a loss it excludes of 319,055 dlrs, or 16 cts a share")."""
+    read = list(read)
+    for index in range(1, len(read)):
+        figure, restated = read[index - 1], read[index]
+        if (
+            figure is not None
+            and restated is not None
+            and restated.metric in PER_SHARE
+            and figure.metric != restated.metric
+            and _range_partners(doc, figure, restated)
+        ):
+            figure.metric = restated.metric
+        if restated is None or not _restates(doc, spans[index - 1], restated.span):
+            continue
+        if figure is None:
+            read[index] = None
+        else:
+            restated.comparative = figure.comparative
+    return [c for c in read if c is not None]
+
+
+def respectively(
+    doc: Doc, seg: Span, candidates: list[Candidate], cues: list[Span]
+) -> list[Candidate]:
+    """"sales and net profit were 67 mln and four mln dlrs respectively": the figures before
+    "respectively" take the coordinated cues before them in order."""
+    marks = [t.i for t in seg if t.lower_ == "respectively"]
+    if not marks or len(candidates) < 2:
+        return candidates
+    for mark in marks:
+        run = [c for c in candidates if c.span.end <= mark and not c.comparative]
+        run = [c for c in run if doc[c.span.start].sent.start == doc[mark].sent.start]
+        if len(run) < 2:
+            continue
+        first = run[0].span.start
+        named = [
+            c for c in cues
+            if c.end <= first and c.start >= doc[mark].sent.start
+            and c._.newsfacts_metric.metric is not None
+        ][-len(run):]
+        if len(named) != len(run) or len({c._.newsfacts_metric.metric for c in named}) < 2:
+            continue
+        if any(
+            {t.lower_ for t in doc[a.end : b.start] if not t.is_space} - {"and", ","}
+            for a, b in pairwise(named)
+        ):
+            continue  # not coordinated: "net reflects dividend requirements of ..."
+        for cand, cue in zip(run, named, strict=True):
+            cand.cue, cand.metric = cue, cue._.newsfacts_metric.metric
+            if cue._.newsfacts_metric.negative and not cand.change:
+                cand.value = -abs(cand.value)
+    return candidates
+
+
 def inherit_metric(cand: Candidate, resolved: list[Resolved], ctx: Context) -> None:
     """A comparative with no cue of its own is the figure it compares with ("hitting $246
     million ..., up from $48 million"), not a per-share figure restating it ("$6.5 billion,
@@ -184,147 +242,6 @@ def inherit_metric(cand: Candidate, resolved: list[Resolved], ctx: Context) -> N
             cand.metric = cand.metric.removesuffix("_change")
     if ctx.dividend_story and cand.metric == "eps":
         cand.metric = "dividend_per_share"
-
-
-def _own_subject_start(doc: Doc, span: Span, cues: list[Span]) -> int:
-    """Where a value's own clause begins when that clause names another subject than a
-    metric, an organization or a stand-in ("retail revenue rose 11.4%, and the average
-    order size is down 0.8%"): a cue before it belongs to another figure."""
-    vocab = vocabulary.load()
-    subject = owner.clause_subject(span)
-    if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
-        return 0
-    if subject.lower_ in vocab.stand_ins or subject.ent_type_:
-        return 0
-    if any(c.start <= subject.i < c.end for c in cues):
-        return 0
-    if span_index.covering(doc, organizations.SPANS_KEY, subject.i):
-        return 0
-    if span_index.starting_in(doc, metrics.STATUS_KEY, subject.head.i, subject.head.i + 1):
-        return 0  # "short of the $34.0 billion analysts had expected": the same metric
-    return subject.left_edge.i
-
-
-def _modifies_a_noun(doc: Doc, span: Span, cues: list[Span]) -> bool:
-    """An amount that modifies a noun that is no metric is that noun's amount: "a 55 mln dlr
-    charge", "a $40bn buyback"; not "a 12% drop" (a change) or "9.9 million handsets"."""
-    if span._.newsfacts_quantity.kind not in ("money", "percent"):
-        return False
-    root = span.root
-    head = root.head
-    if root.dep_ not in ("nummod", "compound", "amod") or not 0 <= head.i - span.end <= 2:
-        return False
-    if head.pos_ != "NOUN" or head.ent_type_ or "\n" in doc[span.end - 1 : head.i].text:
-        return False
-    if tokens.value_at(doc, head.i, conversions=True):
-        return False
-    covered = [*cues, *span_index.covering(doc, metrics.CHANGES_KEY, head.i),
-               *span_index.covering(doc, periods.SPANS_KEY, head.i)]
-    if head.i in tokens.basis_tokens(doc, span.end, min(head.i + 8, len(doc))):
-        return False  # "by 18 percent year-on-year"
-    return not any(c.start <= head.i < c.end for c in covered)
-
-
-def _cue_is_whole(doc: Doc, cue: Span) -> bool:
-    """Not a part of the figure ("domestic sales", "share of profits", "sales to related
-    parties"), and a bare "net"
-    only as a wire label right before its value ("Net 17.3 mln", not "net equity")."""
-    vocab = vocabulary.load()
-    before = tuple(t.lower_ for t in doc[max(cue.start - 2, 0) : cue.start] if not t.is_space)
-    for phrase in vocab.partitive:
-        if before[-len(phrase) :] == phrase:
-            return False
-    if before and before[-1] in vocab.component_words:
-        return False  # "earnings exclude loss from discontinued operations of ..."
-    if vocab.parties.match(doc[cue.end : cue.end + 8].text):
-        return False  # "sales to non-related parties": a part of the revenue
-    place = doc[cue.end : cue.end + 4]
-    counted = cue._.newsfacts_metric.metric in vocab.count_metrics  # "6,350 employees in Norway"
-    if not counted and place and place[0].lower_ in {"in", "from"} and any(
-        t.ent_type_ in ("GPE", "LOC") for t in place[1:]
-    ):
-        return False  # "revenue from Greater China": one region's part
-    if len(place) > 1 and place[0].lower_ == "from" and place[1].lower_ in {"its", "their"}:
-        source = next((t for t in place[2:] if t.pos_ == "NOUN" and t.dep_ != "compound"), None)
-        if source is not None and source.tag_ == "NN":
-            return False  # "sales from its digital platform": one source's part
-            # (but "sales from its 2,802 locations" are all its sales)
-    if cue.text.casefold() == "net":
-        following = [t for t in doc[cue.end : cue.end + 4] if not t.is_space]
-        if not following:
-            return False
-        if before and (before[-1] in _PERIOD_NOUNS or before[-1].isdigit()):
-            # "third quarter net rose to 40 mln dlrs", "its 1986 net fell"
-            return following[0].pos_ in ("VERB", "AUX")
-        return (
-            following[0].like_num or tokens.value_at(doc, following[0].i, conversions=True)
-            or following[0].is_upper
-        )
-    return True
-
-
-def of_owner(doc: Doc, span: Span) -> int | None:
-    """The noun that owns a value through "of" ("a capital injection of at least
-    £30m"), unless it is a status noun ("last year's goal of 40 million")."""
-    vocab = vocabulary.load()
-    i = span.start - 1
-    while i >= 0 and (doc[i].is_space or doc[i].lower_ in vocab.approximators):
-        i -= 1
-    if i < 1 or doc[i].lower_ != "of":
-        return None
-    head = doc[i - 1]
-    if head.pos_ not in ("NOUN", "PROPN") or head.lower_ in vocab.status_nouns:
-        return None
-    if span_index.covering(doc, periods.SPANS_KEY, head.i):
-        return None  # "earnings in the second quarter of last year of 36.3 mln dlrs"
-    return head.i
-
-
-def _component_between(doc: Doc, start: int, end: int) -> bool:
-    """A component verb between a cue and its value, outside a relative clause
-    ("revenue in the segment, which includes Windows, slipped 2 percent")."""
-    vocab = vocabulary.load()
-    return any(
-        t.lower_ in vocab.component_words
-        and tokens.previous_word(doc, t.i, start) not in {"which", "that", "who"}
-        for t in doc[start:end]
-    )
-
-
-def _cue_fits(cue: Span, q: Quantity) -> bool:
-    metric = cue._.newsfacts_metric.metric
-    if q.kind == "money":
-        return metric is None or metric in MONEY_ONLY or metric == "units_sold"
-    if q.kind == "percent":
-        return True
-    return True
-
-
-def _links_to(doc: Doc, start: int, end: int) -> bool:
-    """Only linking words, conversions, a comparison basis ("118% Year-Over-Year
-    Revenue Growth") or a change noun ("a 12% drop in operating income") between a value
-    and a cue on its right."""
-    vocab = vocabulary.load()
-    if end - start > 8:
-        return False
-    basis = tokens.basis_tokens(doc, start, end)
-    changes = {
-        i for c in span_index.starting_in(doc, metrics.CHANGES_KEY, start, end)
-        for i in range(c.start, c.end)
-    }
-    for i in range(start, end):
-        token = doc[i]
-        if (
-            token.lower_ in vocab.right_links
-            or i in basis
-            or (i in changes and token.pos_ == "NOUN")  # "a 12% drop in operating income"
-            or tokens.value_at(doc, i, conversions=True)
-        ):
-            continue
-        if (token.pos_ == "ADJ" or token.dep_ == "amod") and i == end - 1:
-            continue  # "a $0.72 annualized dividend"
-        return False
-    return True
 
 
 def final_metric(cand: Candidate, org: OrgMention, seg: Span) -> str | None:
@@ -390,75 +307,51 @@ def final_metric(cand: Candidate, org: OrgMention, seg: Span) -> str | None:
     return metric
 
 
-def paired(doc: Doc, spans: list[Span], read: list[Candidate | None]) -> list[Candidate]:
-    """Neighbouring figures that belong together: the ends of a per-share range share its
-    metric ("$4.40 to $4.50 a share"), and a per-share restatement follows its figure: a
-    comparative's is comparative ("compared with $18.0 billion, or $3.06 a share"), a
-    dropped component's is dropped ("a loss it excludes of 319,055 dlrs, or 16 cts a share")."""
-    read = list(read)
-    for index in range(1, len(read)):
-        figure, restated = read[index - 1], read[index]
-        if (
-            figure is not None
-            and restated is not None
-            and restated.metric in PER_SHARE
-            and figure.metric != restated.metric
-            and _range_partners(doc, figure, restated)
-        ):
-            figure.metric = restated.metric
-        if restated is None or not _restates(doc, spans[index - 1], restated.span):
-            continue
-        if figure is None:
-            read[index] = None
-        else:
-            restated.comparative = figure.comparative
-    return [c for c in read if c is not None]
+def _cue_fits(cue: Span, q: Quantity) -> bool:
+    metric = cue._.newsfacts_metric.metric
+    if q.kind == "money":
+        return metric is None or metric in MONEY_ONLY or metric == "units_sold"
+    if q.kind == "percent":
+        return True
+    return True
 
 
-def respectively(
-    doc: Doc, seg: Span, candidates: list[Candidate], cues: list[Span]
-) -> list[Candidate]:
-    """"sales and net profit were 67 mln and four mln dlrs respectively": the figures before
-    "respectively" take the coordinated cues before them in order."""
-    marks = [t.i for t in seg if t.lower_ == "respectively"]
-    if not marks or len(candidates) < 2:
-        return candidates
-    for mark in marks:
-        run = [c for c in candidates if c.span.end <= mark and not c.comparative]
-        run = [c for c in run if doc[c.span.start].sent.start == doc[mark].sent.start]
-        if len(run) < 2:
-            continue
-        first = run[0].span.start
-        named = [
-            c for c in cues
-            if c.end <= first and c.start >= doc[mark].sent.start
-            and c._.newsfacts_metric.metric is not None
-        ][-len(run):]
-        if len(named) != len(run) or len({c._.newsfacts_metric.metric for c in named}) < 2:
-            continue
-        if any(
-            {t.lower_ for t in doc[a.end : b.start] if not t.is_space} - {"and", ","}
-            for a, b in pairwise(named)
-        ):
-            continue  # not coordinated: "net reflects dividend requirements of ..."
-        for cand, cue in zip(run, named, strict=True):
-            cand.cue, cand.metric = cue, cue._.newsfacts_metric.metric
-            if cue._.newsfacts_metric.negative and not cand.change:
-                cand.value = -abs(cand.value)
-    return candidates
-
-
-def _range_partners(doc: Doc, low: Candidate, high: Candidate) -> bool:
-    """ "$4.40 to $4.50 a share": two ends of one range, the second naming what both are."""
-    between = [t.lower_ for t in doc[low.span.end : high.span.start] if not t.is_space]
-    small, large = sorted((abs(low.value), abs(high.value)))
-    return between in (["to"], ["-"], ["and"]) and small > 0 and large <= 10 * small
-
-
-def _restates(doc: Doc, first: Span, second: Span) -> bool:
-    """ "X, or Y a share": the second value restates the first per share."""
-    between = [t.lower_ for t in doc[first.end : second.start] if not t.is_space]
-    return between in (["or"], [",", "or"])
+def _cue_is_whole(doc: Doc, cue: Span) -> bool:
+    """Not a part of the figure ("domestic sales", "share of profits", "sales to related
+    parties"), and a bare "net"
+    only as a wire label right before its value ("Net 17.3 mln", not "net equity")."""
+    vocab = vocabulary.load()
+    before = tuple(t.lower_ for t in doc[max(cue.start - 2, 0) : cue.start] if not t.is_space)
+    for phrase in vocab.partitive:
+        if before[-len(phrase) :] == phrase:
+            return False
+    if before and before[-1] in vocab.component_words:
+        return False  # "earnings exclude loss from discontinued operations of ..."
+    if vocab.parties.match(doc[cue.end : cue.end + 8].text):
+        return False  # "sales to non-related parties": a part of the revenue
+    place = doc[cue.end : cue.end + 4]
+    counted = cue._.newsfacts_metric.metric in vocab.count_metrics  # "6,350 employees in Norway"
+    if not counted and place and place[0].lower_ in {"in", "from"} and any(
+        t.ent_type_ in ("GPE", "LOC") for t in place[1:]
+    ):
+        return False  # "revenue from Greater China": one region's part
+    if len(place) > 1 and place[0].lower_ == "from" and place[1].lower_ in {"its", "their"}:
+        source = next((t for t in place[2:] if t.pos_ == "NOUN" and t.dep_ != "compound"), None)
+        if source is not None and source.tag_ == "NN":
+            return False  # "sales from its digital platform": one source's part
+            # (but "sales from its 2,802 locations" are all its sales)
+    if cue.text.casefold() == "net":
+        following = [t for t in doc[cue.end : cue.end + 4] if not t.is_space]
+        if not following:
+            return False
+        if before and (before[-1] in _PERIOD_NOUNS or before[-1].isdigit()):
+            # "third quarter net rose to 40 mln dlrs", "its 1986 net fell"
+            return following[0].pos_ in ("VERB", "AUX")
+        return (
+            following[0].like_num or tokens.value_at(doc, following[0].i, conversions=True)
+            or following[0].is_upper
+        )
+    return True
 
 
 def _glosses_a_noun(doc: Doc, span: Span, cues: list[Span]) -> bool:
@@ -478,3 +371,108 @@ def _glosses_a_noun(doc: Doc, span: Span, cues: list[Span]) -> bool:
     return not any(c.start <= noun.i < c.end for c in cues)
 
 
+def _modifies_a_noun(doc: Doc, span: Span, cues: list[Span]) -> bool:
+    """An amount that modifies a noun that is no metric is that noun's amount: "a 55 mln dlr
+    charge", "a $40bn buyback"; not "a 12% drop" (a change) or "9.9 million handsets"."""
+    if span._.newsfacts_quantity.kind not in ("money", "percent"):
+        return False
+    root = span.root
+    head = root.head
+    if root.dep_ not in ("nummod", "compound", "amod") or not 0 <= head.i - span.end <= 2:
+        return False
+    if head.pos_ != "NOUN" or head.ent_type_ or "\n" in doc[span.end - 1 : head.i].text:
+        return False
+    if tokens.value_at(doc, head.i, conversions=True):
+        return False
+    covered = [*cues, *span_index.covering(doc, metrics.CHANGES_KEY, head.i),
+               *span_index.covering(doc, periods.SPANS_KEY, head.i)]
+    if head.i in tokens.basis_tokens(doc, span.end, min(head.i + 8, len(doc))):
+        return False  # "by 18 percent year-on-year"
+    return not any(c.start <= head.i < c.end for c in covered)
+
+
+def _links_to(doc: Doc, start: int, end: int) -> bool:
+    """Only linking words, conversions, a comparison basis ("118% Year-Over-Year
+    Revenue Growth") or a change noun ("a 12% drop in operating income") between a value
+    and a cue on its right."""
+    vocab = vocabulary.load()
+    if end - start > 8:
+        return False
+    basis = tokens.basis_tokens(doc, start, end)
+    changes = {
+        i for c in span_index.starting_in(doc, metrics.CHANGES_KEY, start, end)
+        for i in range(c.start, c.end)
+    }
+    for i in range(start, end):
+        token = doc[i]
+        if (
+            token.lower_ in vocab.right_links
+            or i in basis
+            or (i in changes and token.pos_ == "NOUN")  # "a 12% drop in operating income"
+            or tokens.value_at(doc, i, conversions=True)
+        ):
+            continue
+        if (token.pos_ == "ADJ" or token.dep_ == "amod") and i == end - 1:
+            continue  # "a $0.72 annualized dividend"
+        return False
+    return True
+
+
+def _own_subject_start(doc: Doc, span: Span, cues: list[Span]) -> int:
+    """Where a value's own clause begins when that clause names another subject than a
+    metric, an organization or a stand-in ("retail revenue rose 11.4%, and the average
+    order size is down 0.8%"): a cue before it belongs to another figure."""
+    vocab = vocabulary.load()
+    subject = owner.clause_subject(span)
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN"):
+        return 0
+    if subject.lower_ in vocab.stand_ins or subject.ent_type_:
+        return 0
+    if any(c.start <= subject.i < c.end for c in cues):
+        return 0
+    if span_index.covering(doc, organizations.SPANS_KEY, subject.i):
+        return 0
+    if span_index.starting_in(doc, metrics.STATUS_KEY, subject.head.i, subject.head.i + 1):
+        return 0  # "short of the $34.0 billion analysts had expected": the same metric
+    return subject.left_edge.i
+
+
+def of_owner(doc: Doc, span: Span) -> int | None:
+    """The noun that owns a value through "of" ("a capital injection of at least
+    £30m"), unless it is a status noun ("last year's goal of 40 million")."""
+    vocab = vocabulary.load()
+    i = span.start - 1
+    while i >= 0 and (doc[i].is_space or doc[i].lower_ in vocab.approximators):
+        i -= 1
+    if i < 1 or doc[i].lower_ != "of":
+        return None
+    head = doc[i - 1]
+    if head.pos_ not in ("NOUN", "PROPN") or head.lower_ in vocab.status_nouns:
+        return None
+    if span_index.covering(doc, periods.SPANS_KEY, head.i):
+        return None  # "earnings in the second quarter of last year of 36.3 mln dlrs"
+    return head.i
+
+
+def _component_between(doc: Doc, start: int, end: int) -> bool:
+    """A component verb between a cue and its value, outside a relative clause
+    ("revenue in the segment, which includes Windows, slipped 2 percent")."""
+    vocab = vocabulary.load()
+    return any(
+        t.lower_ in vocab.component_words
+        and tokens.previous_word(doc, t.i, start) not in {"which", "that", "who"}
+        for t in doc[start:end]
+    )
+
+
+def _range_partners(doc: Doc, low: Candidate, high: Candidate) -> bool:
+    """ "$4.40 to $4.50 a share": two ends of one range, the second naming what both are."""
+    between = [t.lower_ for t in doc[low.span.end : high.span.start] if not t.is_space]
+    small, large = sorted((abs(low.value), abs(high.value)))
+    return between in (["to"], ["-"], ["and"]) and small > 0 and large <= 10 * small
+
+
+def _restates(doc: Doc, first: Span, second: Span) -> bool:
+    """ "X, or Y a share": the second value restates the first per share."""
+    between = [t.lower_ for t in doc[first.end : second.start] if not t.is_space]
+    return between in (["or"], [",", "or"])

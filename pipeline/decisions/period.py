@@ -27,10 +27,10 @@ if TYPE_CHECKING:
 _LEAD_CHARS = 400
 
 
-
 def figure_periods(doc: Doc, seg: Span) -> list[Span]:
     """The segment's period mentions that may be a figure's period (`is_figure_period`)."""
     return [s for s in segments.in_segment(doc, periods.SPANS_KEY, seg) if is_figure_period(s)]
+
 
 @dataclass(frozen=True, slots=True)
 class PeriodCandidate:
@@ -62,102 +62,61 @@ def rank_periods(doc: Doc, value: Span, spans: list[Span]) -> list[PeriodCandida
     return sorted(ranked, key=lambda c: c.key)
 
 
-def habitual(seg: Span) -> bool:
-    """A typical rate ("each year"): its figures do not inherit the article's period."""
-    return bool(vocabulary.load().habitual.search(" ".join(seg.text.split())))
+def assign_periods(doc: Doc, candidates: list[Candidate], period_spans: list[Span]) -> None:
+    """Comparatives take the period right after them; current figures share out the
+    rest by proximity, one period each while there are enough to go round. A period
+    after "from"/"compared with" that no comparative took is a baseline."""
+    if not period_spans:
+        return
+    taken: set[int] = set()
+    ordered = sorted(candidates, key=lambda c: c.span.start)
+    for index, cand in enumerate(ordered):
+        if not cand.comparative:
+            continue
+        limit = ordered[index + 1].span.start if index + 1 < len(ordered) else 10**9
+        after = [p for p in period_spans if cand.span.end <= p.start < limit]
+        # "from year-ago 199.0 mln", "vs year-earlier 29.2 pct": a period-of-comparison
+        # modifier right before the comparative value
+        before = [
+            p for p in period_spans
+            if p._.newsfacts_period.same_period
+            and 0 <= cand.span.start - p.end <= 4
+            and not any(tokens.value_at(doc, i) for i in range(p.end, cand.span.start))
+            and (index == 0 or ordered[index - 1].span.end <= p.start)
+        ]  # "compared to a year-earlier profit of 3.9 mln dlrs"
+        chosen = before or after
+        if chosen:
+            cand.period_expr = chosen[0]
+            taken.add(chosen[0].start)
+    free = [p for p in period_spans if p.start not in taken]
+    current = [c for c in ordered if not c.comparative]
+    for cand in current:
+        own = [
+            p for p in free
+            # "up 4.2 per cent on the same period last year": what a change is against
+            if not (
+                cand.change and p._.newsfacts_period.same_period and p.start >= cand.span.end
+            )
+        ]
+        cand.period_options = [c.span for c in rank_periods(doc, cand.span, own)]
+        if cand.period_options:
+            cand.period_expr = cand.period_options[0]
 
 
-def carry_reference(
-    doc: Doc, seg: Span, resolved: list[Resolved], period_spans: list[Span], ctx: Context
-) -> None:
-    """The segment's first current figure with a period of its own (not one looking back,
-    not a running total beside the news) sets the article's reporting period, as the
-    reporting period of its company; a segment with none may set it from its mentions."""
-    current = [
-        r
-        for r in resolved
-        if r.period is not None
-        and not r.cand.comparative
-        and r.cand.period_expr is not None
-        and not looks_back(r.cand.period_expr._.newsfacts_period)
-        and r.cand.period_expr._.newsfacts_period.kind != "ytd"
-    ]
-    if current and current[0].period is not None:
-        ctx.set_reference(current[0].period, current[0].org.parent or current[0].org.name)
-    else:
-        update_reference(doc, period_spans, ctx, seg)
-
-
-def drop_dividend_rate_periods(seg: Span, resolved: list[Resolved]) -> None:
-    """A dividend rate covers no period: "pays an annual dividend of $0.20", and a declared
-    dividend without a dated period of its own."""
-    vocab = vocabulary.load()
-    for r in resolved:
-        expr = r.cand.period_expr
-        if r.cand.metric == "dividend_per_share" and expr is not None and (
-            expr.text.casefold() in vocab.rate_adjectives
+def date_by_events(doc: Doc, period_spans: list[Span], candidates: list[Candidate]) -> None:
+    """An event in a figure's own clause dates it when nearer than its period: "had sales
+    of 67 mln dlrs when it was acquired in 1971" covers 1971, not the story's year."""
+    events = [s for s in period_spans if _dates_an_event(s)]
+    for cand in candidates:
+        dating = [e for e in events if _event_of_clause(cand.span, e)]
+        if cand.comparative or not dating:
+            continue
+        event = min(dating, key=lambda e: period_distance(doc, cand.span, e))
+        own = cand.period_expr
+        if own is None or period_distance(doc, cand.span, event) < period_distance(
+            doc, cand.span, own
         ):
-            r.period = None
-    if any(t.lower_ in vocab.declarations for t in seg) and not vocab.period_dividends.search(
-        seg.text
-    ):
-        for r in resolved:
-            if r.cand.metric == "dividend_per_share" and not definite_period(r.cand):
-                r.period = None
-
-
-def forecast_years(
-    resolved: list[Resolved], published: date | None, reference: period_rules.Period | None
-) -> None:
-    """A forecast or target "for" a year that has ended by publication is for the year in
-    progress, unless the article's reporting period (`reference`, as it stood before the
-    segment) is itself a settled year."""
-    settled = (
-        reference is not None
-        and reference.granularity in ("year", "range")
-        and (published is None or reference.end < published)
-    )
-    for r in resolved:
-        expr = r.cand.period_expr
-        if (
-            r.status != "actual"
-            and r.period is not None
-            and expr is not None
-            and expr._.newsfacts_period.definite
-            and r.period.granularity == "year"
-            and published is not None
-            and r.period.end < published
-            and not settled
-        ):
-            r.period = shift_year(r.period, 1)
-
-
-def date_balances(doc: Doc, seg: Span, resolved: list[Resolved], ctx: Context) -> None:
-    """A balance with no period of its own is at the date next to it ("Backlog on
-    September 30, 1987 was 9.3 billion dlrs"), not at a deadline ("by the end of 2018")."""
-    vocab = vocabulary.load()
-    dates = [
-        s for s in segments.in_segment(doc, periods.SPANS_KEY, seg)
-        if s._.newsfacts_period.kind == "date"
-        and tokens.previous_word(doc, s.start, seg.start) not in {"by", "until", "before"}
-    ]
-    for r in resolved:
-        if r.cand.period_expr is not None or r.cand.comparative:
-            continue
-        if (r.cand.metric or "").removesuffix("_change") not in vocab.balances:
-            continue
-        near = [d for d in dates if abs(d.start - r.cand.span.start) <= 10]
-        if not near:
-            continue
-        nearest = min(near, key=lambda d: abs(d.start - r.cand.span.start))
-        day = period_rules.resolve(
-            nearest._.newsfacts_period,
-            calendar=calendar_of(ctx, r.org.parent or r.org.name),
-            published=ctx.published,
-            reference=ctx.reference,
-        )
-        if day is not None:
-            r.period = day
+            cand.period_expr, cand.period_options = event, [event]
 
 
 def resolve_periods(
@@ -225,6 +184,76 @@ def resolve_periods(
             r.period = anchor if r.cand.revision else shift_year(anchor, -1)
 
 
+def _resolve(
+    r: Resolved, ctx: Context, *, reference: period_rules.Period | None, comparison: bool
+) -> period_rules.Period | None:
+    expr = r.cand.period_expr
+    if expr is None:
+        return None
+    calendar = calendar_of(ctx, r.org.parent or r.org.name)
+    return period_rules.resolve(
+        expr._.newsfacts_period,
+        calendar=calendar,
+        published=ctx.published,
+        reference=reference,
+        comparison=comparison,
+    )
+
+
+def date_balances(doc: Doc, seg: Span, resolved: list[Resolved], ctx: Context) -> None:
+    """A balance with no period of its own is at the date next to it ("Backlog on
+    September 30, 1987 was 9.3 billion dlrs"), not at a deadline ("by the end of 2018")."""
+    vocab = vocabulary.load()
+    dates = [
+        s for s in segments.in_segment(doc, periods.SPANS_KEY, seg)
+        if s._.newsfacts_period.kind == "date"
+        and tokens.previous_word(doc, s.start, seg.start) not in {"by", "until", "before"}
+    ]
+    for r in resolved:
+        if r.cand.period_expr is not None or r.cand.comparative:
+            continue
+        if (r.cand.metric or "").removesuffix("_change") not in vocab.balances:
+            continue
+        near = [d for d in dates if abs(d.start - r.cand.span.start) <= 10]
+        if not near:
+            continue
+        nearest = min(near, key=lambda d: abs(d.start - r.cand.span.start))
+        day = period_rules.resolve(
+            nearest._.newsfacts_period,
+            calendar=calendar_of(ctx, r.org.parent or r.org.name),
+            published=ctx.published,
+            reference=ctx.reference,
+        )
+        if day is not None:
+            r.period = day
+
+
+def habitual(seg: Span) -> bool:
+    """A typical rate ("each year"): its figures do not inherit the article's period."""
+    return bool(vocabulary.load().habitual.search(" ".join(seg.text.split())))
+
+
+def carry_reference(
+    doc: Doc, seg: Span, resolved: list[Resolved], period_spans: list[Span], ctx: Context
+) -> None:
+    """The segment's first current figure with a period of its own (not one looking back,
+    not a running total beside the news) sets the article's reporting period, as the
+    reporting period of its company; a segment with none may set it from its mentions."""
+    current = [
+        r
+        for r in resolved
+        if r.period is not None
+        and not r.cand.comparative
+        and r.cand.period_expr is not None
+        and not looks_back(r.cand.period_expr._.newsfacts_period)
+        and r.cand.period_expr._.newsfacts_period.kind != "ytd"
+    ]
+    if current and current[0].period is not None:
+        ctx.set_reference(current[0].period, current[0].org.parent or current[0].org.name)
+    else:
+        update_reference(doc, period_spans, ctx, seg)
+
+
 def update_reference(doc: Doc, period_spans: list[Span], ctx: Context, seg: Span) -> None:
     """Headlines, wire section lines ("Six mths") and figure-free sentences set the
     article's current period; comparatives and "last year" style mentions do not."""
@@ -253,6 +282,50 @@ def update_reference(doc: Doc, period_spans: list[Span], ctx: Context, seg: Span
             return
 
 
+def drop_dividend_rate_periods(seg: Span, resolved: list[Resolved]) -> None:
+    """A dividend rate covers no period: "pays an annual dividend of $0.20", and a declared
+    dividend without a dated period of its own."""
+    vocab = vocabulary.load()
+    for r in resolved:
+        expr = r.cand.period_expr
+        if r.cand.metric == "dividend_per_share" and expr is not None and (
+            expr.text.casefold() in vocab.rate_adjectives
+        ):
+            r.period = None
+    if any(t.lower_ in vocab.declarations for t in seg) and not vocab.period_dividends.search(
+        seg.text
+    ):
+        for r in resolved:
+            if r.cand.metric == "dividend_per_share" and not definite_period(r.cand):
+                r.period = None
+
+
+def forecast_years(
+    resolved: list[Resolved], published: date | None, reference: period_rules.Period | None
+) -> None:
+    """A forecast or target "for" a year that has ended by publication is for the year in
+    progress, unless the article's reporting period (`reference`, as it stood before the
+    segment) is itself a settled year."""
+    settled = (
+        reference is not None
+        and reference.granularity in ("year", "range")
+        and (published is None or reference.end < published)
+    )
+    for r in resolved:
+        expr = r.cand.period_expr
+        if (
+            r.status != "actual"
+            and r.period is not None
+            and expr is not None
+            and expr._.newsfacts_period.definite
+            and r.period.granularity == "year"
+            and published is not None
+            and r.period.end < published
+            and not settled
+        ):
+            r.period = shift_year(r.period, 1)
+
+
 def is_baseline(period: Span) -> bool:
     """A period right after "from", "compared with", "than in": what a figure is
     compared against ("increased by 42.5 % from 2004"), so the figure is a year later."""
@@ -273,91 +346,6 @@ def is_baseline(period: Span) -> bool:
     return False
 
 
-def assign_periods(doc: Doc, candidates: list[Candidate], period_spans: list[Span]) -> None:
-    """Comparatives take the period right after them; current figures share out the
-    rest by proximity, one period each while there are enough to go round. A period
-    after "from"/"compared with" that no comparative took is a baseline."""
-    if not period_spans:
-        return
-    taken: set[int] = set()
-    ordered = sorted(candidates, key=lambda c: c.span.start)
-    for index, cand in enumerate(ordered):
-        if not cand.comparative:
-            continue
-        limit = ordered[index + 1].span.start if index + 1 < len(ordered) else 10**9
-        after = [p for p in period_spans if cand.span.end <= p.start < limit]
-        # "from year-ago 199.0 mln", "vs year-earlier 29.2 pct": a period-of-comparison
-        # modifier right before the comparative value
-        before = [
-            p for p in period_spans
-            if p._.newsfacts_period.same_period
-            and 0 <= cand.span.start - p.end <= 4
-            and not any(tokens.value_at(doc, i) for i in range(p.end, cand.span.start))
-            and (index == 0 or ordered[index - 1].span.end <= p.start)
-        ]  # "compared to a year-earlier profit of 3.9 mln dlrs"
-        chosen = before or after
-        if chosen:
-            cand.period_expr = chosen[0]
-            taken.add(chosen[0].start)
-    free = [p for p in period_spans if p.start not in taken]
-    current = [c for c in ordered if not c.comparative]
-    for cand in current:
-        own = [
-            p for p in free
-            # "up 4.2 per cent on the same period last year": what a change is against
-            if not (
-                cand.change and p._.newsfacts_period.same_period and p.start >= cand.span.end
-            )
-        ]
-        cand.period_options = [c.span for c in rank_periods(doc, cand.span, own)]
-        if cand.period_options:
-            cand.period_expr = cand.period_options[0]
-
-
-def _resolve(
-    r: Resolved, ctx: Context, *, reference: period_rules.Period | None, comparison: bool
-) -> period_rules.Period | None:
-    expr = r.cand.period_expr
-    if expr is None:
-        return None
-    calendar = calendar_of(ctx, r.org.parent or r.org.name)
-    return period_rules.resolve(
-        expr._.newsfacts_period,
-        calendar=calendar,
-        published=ctx.published,
-        reference=reference,
-        comparison=comparison,
-    )
-
-
-def periods_in_comparison(doc: Doc, span: Span) -> bool:
-    """Whether a period mention sits in a comparison ("compared with the year before")."""
-    window = doc[max(span.start - 16, 0) : span.start + 1]
-    return period_rules.comparison_context(window.text, span.start_char - window.start_char)
-
-
-def date_by_events(doc: Doc, period_spans: list[Span], candidates: list[Candidate]) -> None:
-    """An event in a figure's own clause dates it when nearer than its period: "had sales
-    of 67 mln dlrs when it was acquired in 1971" covers 1971, not the story's year."""
-    events = [s for s in period_spans if _dates_an_event(s)]
-    for cand in candidates:
-        dating = [e for e in events if _event_of_clause(cand.span, e)]
-        if cand.comparative or not dating:
-            continue
-        event = min(dating, key=lambda e: period_distance(doc, cand.span, e))
-        own = cand.period_expr
-        if own is None or period_distance(doc, cand.span, event) < period_distance(
-            doc, cand.span, own
-        ):
-            cand.period_expr, cand.period_options = event, [event]
-
-
-def definite_period(cand: Candidate) -> bool:
-    """Whether the figure names a dated period of its own ("for 1986", "fiscal 2007")."""
-    expr = cand.period_expr
-    return expr is not None and expr._.newsfacts_period.year is not None
-
-
 def _names_a_dividend_kind(period: Span) -> bool:
     """ "its annual dividend": the kind of dividend (not the interim one), weakly a period."""
     doc = period.doc
@@ -367,33 +355,21 @@ def _names_a_dividend_kind(period: Span) -> bool:
     )
 
 
-def calendar_of(ctx: Context, entity: str | None) -> period_rules.FiscalCalendar:
-    """A calendar the article states is its main company's; others keep their own."""
-    known = period_rules.calendar_for(entity)
-    if known is period_rules.CALENDAR_YEAR:  # no calendar of its own: its country's
-        known = period_rules.calendar_for_currency(ctx.default_currency) or known
-    main = ctx.salient is None or entity is None or entity == ctx.salient
-    stated = ctx.stated_calendar
-    if stated is None or not main or (stated.start_month, stated.start_day) == (
-        known.start_month,
-        known.start_day,
+def period_distance(doc: Doc, value: Span, period: Span) -> int:
+    """Tokens between a value and a period, a period before the value costing more, and
+    one in another clause (across a comma or semicolon) much more."""
+    if period.start >= value.end:
+        gap, between = period.start - value.end, doc[value.end : period.start]
+    else:
+        gap, between = 2 * (value.start - period.end) + 3, doc[period.end : value.start]
+    if any(t.text in {",", ";"} for t in between):
+        gap += 6
+    head = value.root.head if value.root.dep_ in ("nummod", "compound", "quantmod") else value.root
+    if head.dep_ != "ROOT" and not period.root.is_ancestor(head) and head.is_ancestor(
+        period.root
     ):
-        return known  # the same year boundary: keep the company's own naming (FY2014)
-    return stated
-
-
-def looks_back(expr: period_rules.PeriodExpr) -> bool:
-    """ "the third quarter of last year", "a year earlier": a period named as the
-    comparison for the news, so it does not become the article's reporting period."""
-    return bool(
-        expr.same_period
-        or expr.anaphoric
-        or (
-            expr.year_offset is not None
-            and expr.year_offset < 0
-            and (expr.index is not None or expr.end_month is not None)
-        )
-    )
+        gap -= 8  # "1.08 billion dlrs ... earned in 1986": the period hangs off the value
+    return gap
 
 
 def is_figure_period(span: Span) -> bool:
@@ -453,21 +429,45 @@ def _ends_period(span: Span) -> bool:
     return any(t.lower_ in {"ended", "ending", "ends", "end"} for t in window)
 
 
-def period_distance(doc: Doc, value: Span, period: Span) -> int:
-    """Tokens between a value and a period, a period before the value costing more, and
-    one in another clause (across a comma or semicolon) much more."""
-    if period.start >= value.end:
-        gap, between = period.start - value.end, doc[value.end : period.start]
-    else:
-        gap, between = 2 * (value.start - period.end) + 3, doc[period.end : value.start]
-    if any(t.text in {",", ";"} for t in between):
-        gap += 6
-    head = value.root.head if value.root.dep_ in ("nummod", "compound", "quantmod") else value.root
-    if head.dep_ != "ROOT" and not period.root.is_ancestor(head) and head.is_ancestor(
-        period.root
+def periods_in_comparison(doc: Doc, span: Span) -> bool:
+    """Whether a period mention sits in a comparison ("compared with the year before")."""
+    window = doc[max(span.start - 16, 0) : span.start + 1]
+    return period_rules.comparison_context(window.text, span.start_char - window.start_char)
+
+
+def looks_back(expr: period_rules.PeriodExpr) -> bool:
+    """ "the third quarter of last year", "a year earlier": a period named as the
+    comparison for the news, so it does not become the article's reporting period."""
+    return bool(
+        expr.same_period
+        or expr.anaphoric
+        or (
+            expr.year_offset is not None
+            and expr.year_offset < 0
+            and (expr.index is not None or expr.end_month is not None)
+        )
+    )
+
+
+def definite_period(cand: Candidate) -> bool:
+    """Whether the figure names a dated period of its own ("for 1986", "fiscal 2007")."""
+    expr = cand.period_expr
+    return expr is not None and expr._.newsfacts_period.year is not None
+
+
+def calendar_of(ctx: Context, entity: str | None) -> period_rules.FiscalCalendar:
+    """A calendar the article states is its main company's; others keep their own."""
+    known = period_rules.calendar_for(entity)
+    if known is period_rules.CALENDAR_YEAR:  # no calendar of its own: its country's
+        known = period_rules.calendar_for_currency(ctx.default_currency) or known
+    main = ctx.salient is None or entity is None or entity == ctx.salient
+    stated = ctx.stated_calendar
+    if stated is None or not main or (stated.start_month, stated.start_day) == (
+        known.start_month,
+        known.start_day,
     ):
-        gap -= 8  # "1.08 billion dlrs ... earned in 1986": the period hangs off the value
-    return gap
+        return known  # the same year boundary: keep the company's own naming (FY2014)
+    return stated
 
 
 def _anchor_for(r: Resolved, resolved: list[Resolved]) -> period_rules.Period | None:

@@ -18,6 +18,11 @@ from ..components import metrics, span_index, values
 from ..facts import Fact
 from . import metric, owner, segments, tokens, vocabulary
 
+_RANGE_OPENER = re.compile(
+    r"\brang(?:e|es|ed|ing)\s+(?:from|between)\b|\ba\s+range\s+of\b|\bbetween\b",
+    re.IGNORECASE,
+)
+
 
 def rejection(doc: Doc, seg: Span, span: Span, cues: list[Span]) -> str | None:
     """Why the value at `span` is no company's result, or None when it may be one."""
@@ -90,85 +95,24 @@ def sums_over_years(seg: Span) -> bool:
     return bool(vocabulary.load().multi_year.search(" ".join(seg.text.split())))
 
 
-def crossed_level(doc: Doc, seg: Span, span: Span) -> bool:
-    """"fall below 25%", "rise above 10%": the preposition before the figure follows a
-    verb of change."""
-    vocab = vocabulary.load()
-    i = span.start - 1
-    if i <= seg.start or doc[i].lower_ not in vocab.level_prepositions:
-        return False
-    return bool(span_index.covering(doc, metrics.CHANGES_KEY, i - 1))
-
-
-def nobodys_company(subject: Token | None) -> bool:
-    """The clause is about a person, a public body or a whole sector: its subject (the
-    antecedent of "who"/"which") is such a noun, a plural company noun ("producers"),
-    or a noun compounded with one ("producer sales")."""
-    vocab = vocabulary.load()
-    if subject is None:
-        return False
-    subject = owner.antecedent(subject, {"who", "which", "that"}) or subject
-    if subject.ent_type_ in ("ORG", "PRODUCT") or subject.pos_ == "PROPN":
-        return False
-    if subject.lower_ in vocab.third_parties_subjects:
-        return True
-    if subject.lower_ in vocab.third_parties:
-        return False  # "brokers expect revenue of £26 million": a forecast of the company's
-    if subject.tag_ == "NNS" and subject.lemma_.casefold() in vocab.company_nouns:
-        return not any(c.dep_ == "poss" for c in subject.children)  # not "its retailers"
-    return any(
-        c.dep_ == "compound"
-        and c.lemma_.casefold() in vocab.sector_nouns
-        and c.ent_type_ != "ORG"
-        for c in subject.children
-    ) and not any(c.dep_ == "poss" for c in subject.children)
-
-
-def market_move(doc: Doc, seg: Span, span: Span, cues: list[Span]) -> bool:
-    """A percent a few words after "shares" or "stock", with no metric cue between, is
-    the market's move, whatever the clause's subject."""
-    vocab = vocabulary.load()
-    floor = max(seg.start, span.start - 5)
-    nouns = [i for i in range(floor, span.start) if doc[i].lower_ in vocab.market_nouns]
-    if not nouns:
-        return False  # the common case: no value scan at all
-    between = range(nouns[-1], span.start)  # the noun itself may be inside a cue
-    return not any(
-        doc[i].is_punct or any(c.start <= i < c.end for c in cues) or tokens.value_at(doc, i)
-        for i in between
-    )
-
-
-def in_component_clause(doc: Doc, seg: Span, span: Span, cues: list[Span]) -> bool:
-    """A value after "<metric> includes/excludes" in its segment is a component, and so
-    is one after an "includes" with a metric or no subject at all ("Net in nine mths
-    1986 includes income of ...", a wire note "NOTE: Includes loss of ...")."""
-    vocab = vocabulary.load()
-    for token in doc[seg.start : span.start]:
-        if token.lower_ not in vocab.component_words:
+def range_members(doc: Doc, seg: Span, value_spans: list[Span]) -> set[int]:
+    """Start tokens of values that bound a range: "estimates ranging from a 2.8% decrease to
+    a 0.9% increase", "a range of $5 million to $6 million" (FACTS.md: a range is not scored,
+    and neither end is the figure)."""
+    members: set[int] = set()
+    for m in _RANGE_OPENER.finditer(seg.text):
+        opener = doc.char_span(seg.start_char + m.start(), seg.start_char + m.end(),
+                               alignment_mode="expand")
+        if opener is None:
             continue
-        j = tokens.index_before(doc, token.i)
-        if any(c.start <= j < c.end for c in cues):
-            return True
-        finite = token.lower_ in ("include", "includes", "included")
-        if token.dep_ == "relcl" or not (finite or token.pos_ in ("VERB", "AUX")):
+        after = [v for v in value_spans if opener.end <= v.start <= opener.end + 3]
+        if not after:
             continue
-        if tokens.previous_word(doc, token.i, seg.start) in {"which", "that", "who"}:
-            continue
-        subjects = [
-            c
-            for c in token.children
-            if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "NUM" and c.i >= seg.start
-        ]
-        if finite and not subjects:
-            return True  # "NOTE: Includes loss of 89.6 mln dlrs"
-        if any(
-            c.start <= s.i < c.end or s.lower_ in ("net", "earnings", "results")
-            for s in subjects
-            for c in cues
-        ):
-            return True  # "net in nine mths 1986 includes income of ..."
-    return False
+        first = after[0]
+        linked = [v for v in value_spans if first.end < v.start <= first.end + 5]
+        if linked and any(t.lower_ in ("to", "and") for t in doc[first.end : linked[0].start]):
+            members.update((first.start, linked[0].start))
+    return members
 
 
 def without_headline_repeats(text: str, facts: list[Fact]) -> list[Fact]:
@@ -214,14 +158,18 @@ def margin_over_figure(doc: Doc, span: Span) -> bool:
     )
 
 
-def before_to_money(doc: Doc, span: Span) -> bool:
-    """"revenues increased 16 to 693 mln dlrs": a bare number right before "to" and money."""
-    following = [t for t in doc[span.end : span.end + 3] if not t.is_space]
-    if not following or following[0].lower_ != "to" or len(following) < 2:
-        return False
-    return any(
-        v._.newsfacts_quantity.kind == "money"
-        for v in span_index.starting_in(doc, values.SPANS_KEY, following[1].i, following[1].i + 1)
+def market_move(doc: Doc, seg: Span, span: Span, cues: list[Span]) -> bool:
+    """A percent a few words after "shares" or "stock", with no metric cue between, is
+    the market's move, whatever the clause's subject."""
+    vocab = vocabulary.load()
+    floor = max(seg.start, span.start - 5)
+    nouns = [i for i in range(floor, span.start) if doc[i].lower_ in vocab.market_nouns]
+    if not nouns:
+        return False  # the common case: no value scan at all
+    between = range(nouns[-1], span.start)  # the noun itself may be inside a cue
+    return not any(
+        doc[i].is_punct or any(c.start <= i < c.end for c in cues) or tokens.value_at(doc, i)
+        for i in between
     )
 
 
@@ -238,30 +186,15 @@ def after_a_name(doc: Doc, span: Span) -> bool:
     )
 
 
-def range_members(doc: Doc, seg: Span, value_spans: list[Span]) -> set[int]:
-    """Start tokens of values that bound a range: "estimates ranging from a 2.8% decrease to
-    a 0.9% increase", "a range of $5 million to $6 million" (FACTS.md: a range is not scored,
-    and neither end is the figure)."""
-    members: set[int] = set()
-    for m in _RANGE_OPENER.finditer(seg.text):
-        opener = doc.char_span(seg.start_char + m.start(), seg.start_char + m.end(),
-                               alignment_mode="expand")
-        if opener is None:
-            continue
-        after = [v for v in value_spans if opener.end <= v.start <= opener.end + 3]
-        if not after:
-            continue
-        first = after[0]
-        linked = [v for v in value_spans if first.end < v.start <= first.end + 5]
-        if linked and any(t.lower_ in ("to", "and") for t in doc[first.end : linked[0].start]):
-            members.update((first.start, linked[0].start))
-    return members
-
-
-_RANGE_OPENER = re.compile(
-    r"\brang(?:e|es|ed|ing)\s+(?:from|between)\b|\ba\s+range\s+of\b|\bbetween\b",
-    re.IGNORECASE,
-)
+def before_to_money(doc: Doc, span: Span) -> bool:
+    """"revenues increased 16 to 693 mln dlrs": a bare number right before "to" and money."""
+    following = [t for t in doc[span.end : span.end + 3] if not t.is_space]
+    if not following or following[0].lower_ != "to" or len(following) < 2:
+        return False
+    return any(
+        v._.newsfacts_quantity.kind == "money"
+        for v in span_index.starting_in(doc, values.SPANS_KEY, following[1].i, following[1].i + 1)
+    )
 
 
 def antecedent_in(subject: Token | None, nouns: set[str]) -> bool:
@@ -269,3 +202,69 @@ def antecedent_in(subject: Token | None, nouns: set[str]) -> bool:
     fallen 51%")."""
     antecedent = owner.antecedent(subject, {"which", "that"}) if subject is not None else None
     return antecedent is not None and antecedent.lower_ in nouns
+
+
+def nobodys_company(subject: Token | None) -> bool:
+    """The clause is about a person, a public body or a whole sector: its subject (the
+    antecedent of "who"/"which") is such a noun, a plural company noun ("producers"),
+    or a noun compounded with one ("producer sales")."""
+    vocab = vocabulary.load()
+    if subject is None:
+        return False
+    subject = owner.antecedent(subject, {"who", "which", "that"}) or subject
+    if subject.ent_type_ in ("ORG", "PRODUCT") or subject.pos_ == "PROPN":
+        return False
+    if subject.lower_ in vocab.third_parties_subjects:
+        return True
+    if subject.lower_ in vocab.third_parties:
+        return False  # "brokers expect revenue of £26 million": a forecast of the company's
+    if subject.tag_ == "NNS" and subject.lemma_.casefold() in vocab.company_nouns:
+        return not any(c.dep_ == "poss" for c in subject.children)  # not "its retailers"
+    return any(
+        c.dep_ == "compound"
+        and c.lemma_.casefold() in vocab.sector_nouns
+        and c.ent_type_ != "ORG"
+        for c in subject.children
+    ) and not any(c.dep_ == "poss" for c in subject.children)
+
+
+def crossed_level(doc: Doc, seg: Span, span: Span) -> bool:
+    """"fall below 25%", "rise above 10%": the preposition before the figure follows a
+    verb of change."""
+    vocab = vocabulary.load()
+    i = span.start - 1
+    if i <= seg.start or doc[i].lower_ not in vocab.level_prepositions:
+        return False
+    return bool(span_index.covering(doc, metrics.CHANGES_KEY, i - 1))
+
+
+def in_component_clause(doc: Doc, seg: Span, span: Span, cues: list[Span]) -> bool:
+    """A value after "<metric> includes/excludes" in its segment is a component, and so
+    is one after an "includes" with a metric or no subject at all ("Net in nine mths
+    1986 includes income of ...", a wire note "NOTE: Includes loss of ...")."""
+    vocab = vocabulary.load()
+    for token in doc[seg.start : span.start]:
+        if token.lower_ not in vocab.component_words:
+            continue
+        j = tokens.index_before(doc, token.i)
+        if any(c.start <= j < c.end for c in cues):
+            return True
+        finite = token.lower_ in ("include", "includes", "included")
+        if token.dep_ == "relcl" or not (finite or token.pos_ in ("VERB", "AUX")):
+            continue
+        if tokens.previous_word(doc, token.i, seg.start) in {"which", "that", "who"}:
+            continue
+        subjects = [
+            c
+            for c in token.children
+            if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "NUM" and c.i >= seg.start
+        ]
+        if finite and not subjects:
+            return True  # "NOTE: Includes loss of 89.6 mln dlrs"
+        if any(
+            c.start <= s.i < c.end or s.lower_ in ("net", "earnings", "results")
+            for s in subjects
+            for c in cues
+        ):
+            return True  # "net in nine mths 1986 includes income of ..."
+    return False
