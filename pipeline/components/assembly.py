@@ -154,6 +154,7 @@ def candidate(
 
 
 def fact(doc: Doc, seg: Span, r: context.Resolved) -> Fact:
+    """The fact record of a value all decisions have been taken for."""
     cand, found, org = r.cand, r.period, r.org
     q = cand.quantity
     name = cand.metric or ""
