@@ -67,7 +67,9 @@ class OrganizationData(BaseModel):
     honorifics: list[str]
     speech_verbs: list[str]
     result_verbs: list[str]
+    headline_subjects: list[str]
     public_bodies: list[str]
+    countries: list[str]
     public_body_heads: list[str]
 
     @model_validator(mode="after")
@@ -209,12 +211,14 @@ def is_exchange(name: str) -> bool:
 
 
 def is_not_organization(name: str) -> bool:
-    """Words the tagger mislabels as organizations: currencies, wire labels, exchanges, products."""
+    """Words the tagger mislabels as organizations: currencies, wire labels, exchanges, products,
+    a headline's analysts."""
     folded = fold(name)
     return (
         folded in _folded_set("not_organizations")
         or folded in _folded_set("exchanges")
         or folded in _folded_set("products")
+        or folded in _folded_set("headline_subjects")  # "Beats Estimates" -> "Estimates"
         or not any(ch.isalpha() for ch in folded)
     )
 
@@ -225,11 +229,13 @@ def word_set(field: str) -> frozenset[str]:
 
 
 def is_public_body(name: str) -> bool:
-    """A government body, central bank, regulator, statistics office or political body: named
+    """A state, government body, central bank, regulator, statistics office or political body: named
     whole ("Office for National Statistics", "Fed") or by its head word, the last one or the one
     before "of"/"for" ("Ministry of Finance", "EU Commission"; not "Party City")."""
     if fold(name) in _folded_set("public_bodies"):
         return True
+    if fold(re.sub(r"['\"’]s$", "", name.strip())) in _folded_set("countries"):
+        return True  # a state: "Qatar", "Brazil's"
     words = [fold(w) for w in name.split()]
     heads = _folded_set("public_body_heads")
     if words and words[-1] in heads:
@@ -353,8 +359,12 @@ def canonical_name(surface: str) -> str:
     words = _drop_words(words, word_set("legal_prefixes"), from_end=False)
     words = [w.rstrip(",") for w in words]
     verbs = [i for i, w in enumerate(words) if i > 0 and fold(w) in word_set("headline_verbs")]
-    words = words[: verbs[0]] if verbs else words  # "Acme Group Drops Bid for Bolt"
+    if verbs:  # "Acme Group Drops Bid for Bolt", but "Analysts Expect Acme Retail"
+        before, after = words[: verbs[0]], words[verbs[0] + 1 :]
+        subjects = word_set("headline_subjects")
+        words = after if all(fold(w) in subjects for w in before) else before
     words = _drop_leading(words, word_set("headline_verbs"))
+    words = _drop_leading(words, word_set("headline_subjects"))  # "Beats Estimates": no name
     trailing = word_set("legal_suffixes") | _TRAILING_CONNECTORS
     words = _drop_words(words, trailing, from_end=True)
     joined = " ".join(words)

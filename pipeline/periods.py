@@ -111,6 +111,8 @@ class _PeriodWords(BaseModel):
     upcoming_words: list[str]
     split_year_start_month: int = Field(ge=1, le=12)
     results_season_days: int = Field(ge=0)
+    release_verbs: list[str]
+    release_nouns: list[str]
     comparison_cues: list[str]
 
     @field_validator("months")
@@ -145,6 +147,15 @@ class _FiscalCalendars(BaseModel):
 @cache
 def _words() -> _PeriodWords:
     return load("periods.yaml", _PeriodWords)
+
+
+def release_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The verbs and nouns of a results release ("released its earnings results on ...")."""
+    words = _words()
+    return (
+        frozenset(w.casefold() for w in words.release_verbs),
+        frozenset(w.casefold() for w in words.release_nouns),
+    )
 
 
 _LEGAL = re.compile(

@@ -107,10 +107,13 @@ def test_the_ends_of_a_per_share_range_share_its_metric(nlp) -> None:  # type: i
     assert [(f.metric, f.value) for f in doc._.newsfacts_facts] == [("eps", 4.4), ("eps", 4.5)]
 
 
-def test_cents_of_earnings_are_eps_and_a_small_total_is_no_fact(nlp) -> None:  # type: ignore[no-untyped-def]
-    cents = parse(nlp, "Halden Corp said quarterly earnings were 52 cents, up from 40 cents.",
-                  PUBLISHED)
+def test_cents_of_earnings_are_eps_only_beside_a_share_word(nlp) -> None:  # type: ignore[no-untyped-def]
+    cents = parse(nlp, "Halden Corp said quarterly earnings were 52 cents a share, up from "
+                  "40 cents.", PUBLISHED)
     assert [(f.metric, f.value) for f in cents._.newsfacts_facts] == [("eps", 0.52), ("eps", 0.4)]
+    bare = parse(nlp, "Halden Corp said quarterly earnings were 52 cents, up from 40 cents.",
+                 PUBLISHED)
+    assert bare._.newsfacts_facts == []  # "futures posted gains of 0.25 cent": no one's EPS
     small = parse(nlp, "Halden Corp reported net profit of 2.58 dlrs in the fourth quarter.",
                   PUBLISHED)
     assert small._.newsfacts_facts == []  # no company's total is that small

@@ -84,6 +84,7 @@ def segment_facts(doc: Doc, seg: Span, ctx: context.Context) -> list[Fact]:
     cues = segments.metric_cues(doc, seg)
     period_spans = period.figure_periods(doc, seg)
     value_spans = segments.figure_values(doc, seg)
+    period.note_release(doc, seg, ctx)
     if not value_spans:
         period.update_reference(doc, period_spans, ctx, seg)
         return []
@@ -93,6 +94,10 @@ def segment_facts(doc: Doc, seg: Span, ctx: context.Context) -> list[Fact]:
         read: list[context.Candidate | None] = [None] * len(value_spans)
     else:
         read = [candidate(doc, seg, s, cues, ctx) for s in value_spans]
+        read = [
+            None if c is not None and result.follows_public_figure(seg, c, ctx) else c
+            for c in read
+        ]
     candidates = metric.respectively(doc, seg, metric.paired(doc, value_spans, read), cues)
     period.assign_periods(doc, candidates, period_spans)
     period.date_by_events(doc, segments.in_segment(doc, periods.SPANS_KEY, seg), candidates)
@@ -110,6 +115,8 @@ def segment_facts(doc: Doc, seg: Span, ctx: context.Context) -> list[Fact]:
     before = ctx.reference
     period.resolve_periods(resolved, ctx, period_spans, inherit=not period.habitual(seg))
     period.date_balances(doc, seg, resolved, ctx)
+    if ctx.published is not None:
+        resolved = result.without_unframed_losses(resolved)
     period.carry_reference(doc, seg, resolved, period_spans, ctx)
     period.drop_dividend_rate_periods(seg, resolved)
     status.assign_statuses(doc, seg, resolved)
@@ -135,6 +142,7 @@ def candidate(
     if cue is None:
         return metric.anaphoric(doc, seg, span, cand, ctx)
     if result.public_cue(doc, cue):
+        ctx.public_figures[span.start] = cue._.newsfacts_metric.metric
         return None  # "federal revenues of 6.7 billion dlrs", "government revenue"
     reading = metric.cue_reading(doc, seg, span, cue, cues)
     if reading is None:

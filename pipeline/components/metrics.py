@@ -64,6 +64,9 @@ class MetricLexicon(BaseModel):
     multi_year_spans: list[str]
     threshold_words: list[str]
     level_prepositions: list[str]
+    share_words: list[str]
+    row_labels: dict[str, list[str]]
+    facility_nouns: list[str]
     rate_adjectives: list[str]
     clause_openers: list[str]
     stand_in_subjects: list[str]
@@ -90,6 +93,9 @@ class MetricLexicon(BaseModel):
         clashes += duplicates({"up": self.change_up, "down": self.change_down})
         if clashes:
             raise ValueError("phrases listed twice: " + "; ".join(clashes))
+        unknown = set(self.row_labels) - set(self.metrics)
+        if unknown:
+            raise ValueError(f"row_labels name unknown metrics: {sorted(unknown)}")
         return self
 
 
@@ -141,6 +147,11 @@ class MetricAnnotator:
         self.negative = {p.casefold() for p in lex.negative}
         self.ratios = {" ".join(p.casefold().split()) for p in lex.ratio_phrases}
         self.share_heads = {w.casefold() for w in lex.share_of_heads}
+        self.row_labels = {
+            label.casefold(): metric
+            for metric, labels in lex.row_labels.items()
+            for label in labels
+        }
         if not self.labels:
             raise ConfigError("metrics.yaml defines no cues")
 
@@ -184,6 +195,28 @@ class MetricAnnotator:
                     break
         return found
 
+    def _row_labels(self, doc: Doc, taken: list[Span]) -> list[Span]:
+        """A wire table's row label that is a cue only there: "Current 45.23 billion vs 32.87
+        billion" in a Japanese company's table is its current (pretax) profit, "Operating
+        77.17 billion vs ..." its operating profit; in prose neither word is a metric."""
+        found: list[Span] = []
+        covered = {i for s in taken for i in range(s.start, s.end)}
+        for token in doc:
+            if token.lower_ not in self.row_labels or token.i in covered:
+                continue
+            if token.i > 0 and not (doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text):
+                continue
+            line_end = next(
+                (t.i for t in doc[token.i :] if t.is_space and "\n" in t.text), len(doc)
+            )
+            line = doc[token.i + 1 : line_end]
+            if not line or not line[0].like_num or not any(t.lower_ == "vs" for t in line):
+                continue
+            label = Span(doc, token.i, token.i + 1)
+            label._.newsfacts_metric = MetricCue(self.row_labels[token.lower_], False)
+            found.append(label)
+        return found
+
     def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
         """Phrase matches that a line break inside the phrase does not hide: wire copy wraps
         "pretax\nprofits", which spaCy tokenizes with a whitespace token between the words.
@@ -207,12 +240,19 @@ class MetricAnnotator:
             negative = span.text.casefold() in self.negative
             span._.newsfacts_metric = MetricCue(metric or None, negative)
         metric_spans = filter_spans([*self._ratios(doc, metric_spans), *self._shares_of(doc)])
+        metric_spans = sorted([*metric_spans, *self._row_labels(doc, metric_spans)])
         for span in by_kind["direction"]:
             span._.newsfacts_direction = 1 if self.labels[span.label][1] == "up" else -1
         for span in by_kind["status"]:
             span._.newsfacts_status = self.labels[span.label][1]
         doc.spans[SPANS_KEY] = metric_spans
         doc.spans[CHANGES_KEY] = filter_spans(by_kind["direction"])
-        doc.spans[CUTS_KEY] = by_kind["cut"]
+        excluded = {
+            i
+            for s in by_kind["metric"]
+            if self.labels[s.label][1] == "-"
+            for i in range(s.start, s.end)
+        }  # not the "cuts" of "wage cuts": no job is cut
+        doc.spans[CUTS_KEY] = [c for c in by_kind["cut"] if c.start not in excluded]
         doc.spans[STATUS_KEY] = filter_spans(by_kind["status"])
         return doc

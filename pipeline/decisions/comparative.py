@@ -45,10 +45,11 @@ def comparison(doc: Doc, seg: Span, span: Span) -> tuple[bool, bool]:
             window = doc[max(seg.start, i - 8) : span.start]
             # "from its previous forecast of 42 million" revises the company's own
             # outlook; "compared to the consensus estimate of" cites other people's
-            revises = any(t.lower_ in vocab.status_nouns for t in window) and not any(
-                t.lower_.rstrip("'’") in vocab.third_parties for t in window
-            )
-            return True, revises
+            estimate = any(t.lower_ in vocab.status_nouns for t in window)
+            others = any(t.lower_.rstrip("'’") in vocab.third_parties for t in window)
+            if estimate and others:
+                return False, False  # the same period's figure as others foresaw it
+            return True, estimate
         joined = token.text == "-" and not token.whitespace_ and not doc[i - 1].whitespace_
         if (token.is_punct and word not in {"(", ")"} and not joined) or tokens.value_at(doc, i):
             return False, False  # a clause boundary, but not the hyphen of "year-ago"

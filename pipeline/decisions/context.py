@@ -35,8 +35,15 @@ class Context:
     dividend_story: bool = False
     last_metric: str | None = None
     bare_currencies: dict[str, str] = field(default_factory=dict)
+    # the day the article says the results were released, the anchor of "the quarter"
+    results_date: date | None = None
+    # figures read as a public body's ("government revenue of ..."), start and metric: a
+    # later figure of that metric in the sentence, the prior one they compare with, is too
+    public_figures: dict[int, str | None] = field(default_factory=dict)
 
     reference_entity: str | None = None
+    # the latest reference of each granularity: "the same quarter" after "this year"
+    latest: dict[str, period_rules.Period] = field(default_factory=dict)
 
     article_reference: period_rules.Period | None = None
 
@@ -46,6 +53,7 @@ class Context:
         """The latest reporting period, and whose it is (None: the whole article's, which
         the lead's statement makes the round-up's default)."""
         self.reference, self.reference_entity = period, entity
+        self.latest[period.granularity] = period
         if entity is None and lead:
             self.article_reference = period
 

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from ..components import metrics, periods, span_index
 from ..facts import Fact
-from . import tokens, vocabulary
+from . import owner, tokens, vocabulary
 
 if TYPE_CHECKING:
     from .context import Candidate
@@ -30,6 +30,8 @@ def count_metric(cand: Candidate, metric: str, seg: Span) -> str | None:
         if _counts_another_noun(cand.span, vocab.headcount_nouns):
             return None  # "has 3,600 employees and operates 225 branches"
         metric = "job_cuts" if cut_governs(seg, cand.span) else "headcount"
+        if metric == "headcount" and _at_a_site(seg, cand.span):
+            return None  # "the plant employs 300 people": one site's workers
     if metric not in vocab.count_metrics:
         return None
     return metric
@@ -60,6 +62,30 @@ def no_units(cand: Candidate, seg: Span) -> bool:
     )
 
 
+def _at_a_site(seg: Span, span: Span) -> bool:
+    """A count of workers that belongs to one site: the site is the clause's subject
+    ("the plant employs 300 people"), the noun the count hangs from ("the smelter, with
+    320 employees") or follows it ("the 9,000 workers at the Smalltown facility")."""
+    vocab = vocabulary.load()
+    subject = owner.governing_subject(span)
+    if subject is not None and subject.lower_ in vocab.facility_nouns:
+        return True
+    token = span.root
+    for _ in range(4):
+        if token.head.i == token.i or token.head.pos_ in ("VERB", "AUX"):
+            break
+        token = token.head
+        if token.pos_ == "NOUN" and token.lower_ in vocab.facility_nouns:
+            return True
+    after = seg.doc[span.end : min(span.end + 7, seg.end)]
+    for t in after:
+        if t.is_punct:
+            return False
+        if t.lower_ in vocab.facility_nouns and t.pos_ == "NOUN":
+            return any(p.lower_ in ("at", "in") for p in after if p.i < t.i)
+    return False
+
+
 def item(span: Span) -> str | None:
     """What was counted: the noun phrase after the figure ("9.9 million handsets",
     "3.3 million units of the PlayStation 4"), stopping at a period ("last year")."""
@@ -72,7 +98,10 @@ def item(span: Span) -> str | None:
         if token.lower_ in skip and not words:
             i += 1
             continue
-        if token.pos_ in ("NOUN", "PROPN", "NUM") or (words and token.pos_ == "ADJ"):
+        adjective = token.pos_ == "ADJ" and (
+            words or (i + 1 < len(doc) and doc[i + 1].pos_ in ("NOUN", "ADJ"))
+        )  # "22,000 electric cars"
+        if token.pos_ in ("NOUN", "PROPN", "NUM") or adjective:
             words.append(token.text)
             i += 1
             continue

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from ..components import metrics, organizations, periods, span_index
 from ..organizations import OrgMention
 from ..quantities import Quantity
-from . import change, counts, owner, tokens, vocabulary
+from . import change, counts, owner, segments, tokens, vocabulary
 
 if TYPE_CHECKING:
     from .context import Candidate, Context, Resolved
@@ -118,7 +118,12 @@ def cue_reading(
         left = [
             c
             for c in cues
-            if c.end <= span.start and c is not cue and tokens.phrase(c) not in vocab.per_share
+            if c.end <= span.start
+            and c is not cue
+            and tokens.phrase(c) not in vocab.per_share
+            # "selling 500,000 shares at 10.50 dlrs per share": a sale of shares is no
+            # result a share figure divides
+            and c._.newsfacts_metric.metric not in vocab.count_metrics
         ]
         after = [c for c in cues if c.start >= cue.end and c.start - cue.end <= 1]
         forecast = any(
@@ -208,8 +213,7 @@ def respectively(
         first = run[0].span.start
         named = [
             c for c in cues
-            if c.end <= first and c.start >= doc[mark].sent.start
-            and c._.newsfacts_metric.metric is not None
+            if c.end <= first and c.start >= doc[mark].sent.start  # "profit" too: net income
         ][-len(run):]
         if len(named) != len(run) or len({c._.newsfacts_metric.metric for c in named}) < 2:
             continue
@@ -228,19 +232,42 @@ def respectively(
 def inherit_metric(cand: Candidate, resolved: list[Resolved], ctx: Context) -> None:
     """A comparative with no cue of its own is the figure it compares with ("hitting $246
     million ..., up from $48 million"), not a per-share figure restating it ("$6.5 billion,
-    or 83 cents a share"); a dividend announcement's "Shr" line is the dividend per share
-    ("QTLY DIVIDEND / Shr 32 cts vs 32 cts prior")."""
+    or 83 cents a share"), and of that figure's size; a dividend announcement's "Shr" line
+    is the dividend per share."""
     if cand.comparative and cand.metric is None and resolved:
         whole = [
             r for r in resolved
             if r.cand.unit == cand.unit
             and (r.cand.metric or "").removesuffix("_change") not in PER_SHARE
         ]
-        cand.metric = (whole or resolved)[-1].cand.metric
+        pool = whole or resolved
+        # "net income of 448.8 mln in 1985 on sales of 10.99 billion against 422.3 mln
+        # in 1984": a prior figure is of the size of its own period's figure
+        near = [r for r in pool if _of_a_size(r.cand.value, cand.value)]
+        cand.metric = (near or pool)[-1].cand.metric
         cand.change = cand.change and cand.metric is not None
         if cand.metric is not None:
             cand.metric = cand.metric.removesuffix("_change")
-    if ctx.dividend_story and cand.metric == "eps":
+    if cand.comparative and cand.cue is not None and cand.metric is not None:
+        # "net income of 448.8 mln in 1985 on net sales of 10.99 billion against
+        # 422.3 mln in 1984": a prior figure of another size than the current one
+        # its cue already governs compares with the current figure of its size
+        sharing = [r for r in resolved if r.cand.cue is cand.cue or (
+            r.cand.cue is not None and r.cand.cue.start == cand.cue.start)]
+        if sharing and not _of_a_size(sharing[-1].cand.value, cand.value):
+            sized = [
+                r for r in resolved
+                if not r.cand.comparative and r.cand.unit == cand.unit
+                and _of_a_size(r.cand.value, cand.value)
+            ]
+            if sized and sized[-1].cand.metric is not None:
+                cand.metric = sized[-1].cand.metric.removesuffix("_change")
+                cand.cue = sized[-1].cand.cue
+    if ctx.dividend_story and cand.metric == "eps" and (
+        cand.cue is None or tokens.phrase(cand.cue) in vocabulary.load().share_labels
+    ):
+        # "QTLY DIVIDEND / Shr 32 cts vs 32 cts prior", but "the bank reported $0.66
+        # EPS" in a dividend story is its earnings
         cand.metric = "dividend_per_share"
 
 
@@ -269,6 +296,7 @@ def final_metric(cand: Candidate, org: OrgMention, seg: Span) -> str | None:
             metric = explicit[0]
         else:
             metric = "operating_income" if org.kind == "unit" else "net_income"
+            cand.notes.append("metric by default")
     if q.kind == "count" and cand.unit == "count":
         counted_metric = counts.count_metric(cand, metric, seg)
         if counted_metric is None:
@@ -285,6 +313,15 @@ def final_metric(cand: Candidate, org: OrgMention, seg: Span) -> str | None:
         return None
     if (
         metric in _TOTALS
+        and q.kind == "money"
+        and q.scale == 1
+        and abs(cand.value) < 100_000
+        and _priced_at(seg.doc, cand.span.start, seg.start)
+        and not segments.TABLE_ROW.search(seg.text)
+    ):
+        return None  # "sales were light, with June/July going at 1,850 dlrs": a price
+    if (
+        metric in _TOTALS
         and not cand.change
         and q.kind == "money"
         and q.scale == 1
@@ -295,9 +332,11 @@ def final_metric(cand: Candidate, org: OrgMention, seg: Span) -> str | None:
             return None  # "2.58 dlrs in the fourth quarter": no company's total is that small
         metric = "eps"  # "earnings of $4.40 to $4.50 a share"
     if metric in PROFIT_METRICS and q.kind == "money" and q.scale == 0.01:
-        metric = "eps"  # "an analyst estimate of 67 cents", "or 52 cents, a year earlier"
-    if metric in PER_SHARE and not cand.change and (
-        q.kind != "money" or abs(cand.value) >= 1000
+        if not any(t.lower_ in vocab.share_words for t in seg):
+            return None  # "futures posted gains of 0.25 cent": no company earns cents
+        metric = "eps"  # "an estimate of 67 cents a share", "or 52 cents a year earlier"
+    if metric in PER_SHARE and not cand.change and (  # "shr 33.98 yen vs 39.10" is money
+        cand.unit in ("count", "percent") or abs(cand.value) >= 1000
     ):
         return None
     if metric == "headcount" and cand.value > 5_000_000:
@@ -382,6 +421,8 @@ def _modifies_a_noun(doc: Doc, span: Span, cues: list[Span]) -> bool:
         return False
     if head.pos_ != "NOUN" or head.ent_type_ or "\n" in doc[span.end - 1 : head.i].text:
         return False
+    if span._.newsfacts_quantity.per_share and head.lower_ in ("share", "shr"):
+        return False  # "a dividend rate of 2.12/share": the denominator, not a noun
     if tokens.value_at(doc, head.i, conversions=True):
         return False
     covered = [*cues, *span_index.covering(doc, metrics.CHANGES_KEY, head.i),
@@ -476,3 +517,20 @@ def _restates(doc: Doc, first: Span, second: Span) -> bool:
     """ "X, or Y a share": the second value restates the first per share."""
     between = [t.lower_ for t in doc[first.end : second.start] if not t.is_space]
     return between in (["or"], [",", "or"])
+
+
+def _of_a_size(a: float, b: float) -> bool:
+    """Two figures within a factor of five of each other, as one metric's figures of two
+    periods are."""
+    return a != 0 and b != 0 and 0.2 <= abs(a) / abs(b) <= 5
+
+
+def _priced_at(doc: Doc, i: int, floor: int) -> bool:
+    """"at" before the figure, or before the figures it is listed with ("going at 1,850
+    and 1,880 dlrs")."""
+    j = i - 1
+    while j >= floor and (
+        doc[j].like_num or doc[j].lower_ in ("and", "to", ",", "-", "dlrs", "dollars", "$")
+    ):
+        j -= 1
+    return j >= floor and doc[j].lower_ == "at"

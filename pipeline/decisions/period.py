@@ -147,6 +147,13 @@ def resolve_periods(
         for option in r.cand.period_options or [expr]:
             r.cand.period_expr = option
             reference = ctx.reference_for(r.org.name, r.org.parent)
+            if option._.newsfacts_period.same_period and ctx.reference is not None:
+                # "Rival Acme delivered 22,000 cars in the same quarter": the quarter
+                # the text last named, whoever's it was
+                named = next(
+                    (g for g in ctx.latest if g in option.text.casefold()), None
+                )
+                reference = ctx.latest[named] if named else ctx.reference
             r.period = _resolve(r, ctx, reference=reference, comparison=compared)
             if r.period is not None:
                 break
@@ -194,7 +201,7 @@ def _resolve(
     return period_rules.resolve(
         expr._.newsfacts_period,
         calendar=calendar,
-        published=ctx.published,
+        published=ctx.results_date or ctx.published,
         reference=reference,
         comparison=comparison,
     )
@@ -282,14 +289,40 @@ def update_reference(doc: Doc, period_spans: list[Span], ctx: Context, seg: Span
             return
 
 
+def note_release(doc: Doc, seg: Span, ctx: Context) -> None:
+    """"Acme (NASDAQ:ACM) last released its earnings results on Thursday, July 25th":
+    the day anchors the bare "the quarter" of the figures after it."""
+    verbs, nouns = vocabulary.load().release_words
+    for token in seg:
+        if token.lower_ not in verbs:
+            continue
+        window = doc[token.i + 1 : min(token.i + 6, seg.end)]
+        if not any(t.lower_ in nouns for t in window):
+            continue
+        for span in segments.in_segment(doc, periods.SPANS_KEY, seg):
+            expr = span._.newsfacts_period
+            if span.start <= token.i or expr.kind != "date":
+                continue
+            day = period_rules.resolve(
+                expr, calendar=calendar_of(ctx, ctx.salient), published=ctx.published,
+                reference=None,
+            )
+            if day is not None and (ctx.published is None or day.end <= ctx.published):
+                ctx.results_date = day.end
+            return
+
+
 def drop_dividend_rate_periods(seg: Span, resolved: list[Resolved]) -> None:
-    """A dividend rate covers no period: "pays an annual dividend of $0.20", and a declared
-    dividend without a dated period of its own."""
+    """A dividend rate covers no period: "pays an annual dividend of $0.20", "the
+    annualized dividend rate of 2.12/share", and a declared dividend without a dated period
+    of its own."""
     vocab = vocabulary.load()
     for r in resolved:
         expr = r.cand.period_expr
-        if r.cand.metric == "dividend_per_share" and expr is not None and (
-            expr.text.casefold() in vocab.rate_adjectives
+        cue = r.cand.cue
+        if r.cand.metric == "dividend_per_share" and (
+            (expr is not None and expr.text.casefold() in vocab.rate_adjectives)
+            or (cue is not None and tokens.phrase(cue).endswith(" rate"))
         ):
             r.period = None
     if any(t.lower_ in vocab.declarations for t in seg) and not vocab.period_dividends.search(

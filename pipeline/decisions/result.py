@@ -11,12 +11,16 @@ that holds wins.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span, Token
 
 from ..components import metrics, span_index, values
 from ..facts import Fact
 from . import metric, owner, segments, tokens, vocabulary
+
+if TYPE_CHECKING:
+    from .context import Candidate, Context, Resolved
 
 _RANGE_OPENER = re.compile(
     r"\brang(?:e|es|ed|ing)\s+(?:from|between)\b|\ba\s+range\s+of\b|\bbetween\b",
@@ -137,6 +141,27 @@ def without_headline_repeats(text: str, facts: list[Fact]) -> list[Fact]:
         )
 
     return [f for f in facts if f.char_start > end or not restated(f)]
+
+
+def follows_public_figure(seg: Span, cand: Candidate, ctx: Context) -> bool:
+    """A figure of the metric a public body's figure before it in the segment had is the
+    public body's too: "government revenue would be 6.7 billion, down 30 pct on 9.7
+    billion"."""
+    return any(
+        seg.start <= start < cand.span.start and metric == cand.metric
+        for start, metric in ctx.public_figures.items()
+    )
+
+
+def without_unframed_losses(resolved: list[Resolved]) -> list[Resolved]:
+    """A bare loss that no period frames and no cue names is an event's, no period's
+    result: "the loss of a bill for three mln dlrs", "the region lost 700 mln dlrs"."""
+    return [
+        r for r in resolved
+        if r.period is not None
+        or r.cand.value >= 0
+        or "metric by default" not in r.cand.notes
+    ]
 
 
 def margin_over_figure(doc: Doc, span: Span) -> bool:

@@ -47,9 +47,12 @@ def phrase(span: Span) -> str:
 
 
 def count_noun_after(span: Span) -> bool:
-    """A noun right after the figure: what a count counts ("3,600 employees")."""
+    """A noun counted right after the figure, adjectives allowed ("22,000 electric cars")."""
     doc = span.doc
-    return span.end < len(doc) and doc[span.end].pos_ == "NOUN"
+    i = span.end
+    while i < min(span.end + 2, len(doc) - 1) and doc[i].pos_ == "ADJ":
+        i += 1
+    return i < len(doc) and doc[i].pos_ == "NOUN"
 
 
 def index_before(doc: Doc, i: int, floor: int = 0) -> int:

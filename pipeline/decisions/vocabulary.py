@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from .. import periods as period_rules
 from ..components import metrics
 from ..organizations import word_set
 
@@ -68,6 +69,10 @@ class Vocabulary:
         self.multi_year = any_of(lex.multi_year_spans, after=_SEVERAL_YEARS)
         self.thresholds = any_of(lex.threshold_words, after=r"\s*$")
         self.level_prepositions = {w.casefold() for w in lex.level_prepositions}
+        self.share_words = {w.casefold() for w in lex.share_words}
+        self.share_labels = {"shr", "shrs", *self.per_share}
+        self.release_words = period_rules.release_words()
+        self.facility_nouns = {w.casefold() for w in lex.facility_nouns}
         self.headcount_nouns = {
             w.casefold()
             for w in (*lex.metrics["headcount"], *lex.metrics["job_cuts"], *lex.people_nouns)
