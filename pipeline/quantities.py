@@ -472,7 +472,7 @@ def _read(
         kind, code = "money", DOLLAR  # "a dividend of 0.104 per share": the story's dollar
     else:
         kind, code = "count", "count"
-    if kind == "count" and (sign or closing):
+    if kind == "count" and (sign or closing) and not g.signed_label.match(text, end):
         return None, end, False
     if (
         prefix is not None

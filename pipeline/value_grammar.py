@@ -58,6 +58,7 @@ class ValueData(BaseModel):
     open_rate_words: list[str]
     rate_modifiers: list[str]
     not_rate_after: list[str]
+    signed_labels: list[str]
     not_denominators: list[str]
     nouns_before_rate: list[str]
     denominators: dict[str, list[str]]
@@ -135,6 +136,7 @@ class Grammar:
     not_denominators: frozenset[str]
     time_denominators: frozenset[str]
     not_rate_after: re.Pattern[str]
+    signed_label: re.Pattern[str]
     conversion_cues: frozenset[str]
     range_between: frozenset[str]
     elliptic_after: frozenset[str]
@@ -286,6 +288,7 @@ def grammar() -> Grammar:
         not_denominators=frozenset(fold(w) for w in data.not_denominators),
         time_denominators=frozenset(data.time_denominators),
         not_rate_after=re.compile(rf"[\s-]+(?i:{alternation(data.not_rate_after)})(?![^\W_])"),
+        signed_label=re.compile(rf"\s+(?i:{alternation(data.signed_labels)})(?![^\W_])"),
         conversion_cues=frozenset(fold(f) for f in data.conversion_cues),
         range_between=frozenset(fold(f) for f in data.range_between),
         elliptic_after=frozenset(fold(f) for f in data.elliptic_after),

@@ -2,7 +2,7 @@
 
 The floors sit a little under the scores measured when they were set (see the issue notes
 and README); raise them as extraction improves. The gold is read from ../shared/dev and
-never copied into the project.
+never copied into the project; tests/data/written-gold.jsonl is the project's own.
 """
 
 from __future__ import annotations
@@ -26,10 +26,15 @@ FLOORS = {  # (core F1, status accuracy, core precision)
     "fpb2-dev.jsonl": (0.92, 0.95, 0.87),
     "reuters2-dev.jsonl": (0.90, 0.95, 0.90),
     "fincausal2-dev.jsonl": (0.88, 0.95, 0.86),
+    # original articles (invented companies) written and annotated for this project by an
+    # annotator who never saw the extractor's output; kept in tests/data
+    "written-gold.jsonl": (0.80, 0.95, 0.79),
 }
 
 
 def _gold_path(name: str, dev_dir: Path) -> Path:
+    if name == "written-gold.jsonl":
+        return REPO / "tests" / "data" / name
     return REPO / "corpus" / name if name == "seeds.jsonl" else dev_dir / name
 
 

@@ -1145,9 +1145,17 @@ def _coreferent_mentions(doc: Doc, named: list[_Candidate]) -> tuple[list[_Candi
             elif token.pos_ in {"NOUN", "PROPN"} and _definite(token):
                 if token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN":
                     continue
-                if token.lower_ in unit_heads:
-                    antecedent = _recent(units, token) or (main_unit[0][0] if main_unit else None)
-                elif token.lower_ in company_heads:
+                if doc[token.i - 1].pos_ == "PROPN" and doc[token.i - 1].i in taken:
+                    continue  # "the enlarged Acme U.S. Business": the name it carries
+                named_unit = _recent(units, token) if token.lower_ in unit_heads else None
+                if named_unit is not None:
+                    antecedent = named_unit
+                elif token.lower_ in unit_heads and token.lower_ not in company_heads and (
+                    main_unit and any(s.start < token.i for s in units)
+                ):
+                    antecedent = main_unit[0][0]
+                elif token.lower_ in company_heads or token.lower_ in unit_heads:
+                    # "the business had revenue of ..." before any unit is named: the company
                     own = subject if subject is not None and subject.end <= token.i else None
                     antecedent = discourse.focus(
                         (own.org if own is not None and own.org.kind == "company" else None)

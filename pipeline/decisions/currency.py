@@ -49,15 +49,17 @@ def count_as_money(
     bare = q.kind == "count" and not q.currency_explicit and not tokens.count_noun_after(span)
     if bare and metric == "revenue" and counts.names_a_product(doc, cue):
         bare = False
+    # "will post 2.35 EPS for the current year": a share figure its label follows
+    share_label = metric == "eps" and cue.start == span.end  # not "3 Dividend Stocks"
     if not (
         bare
         and (metric in metric_rules.MONEY_ONLY or metric is None)
-        and (q.scale >= 1000 or segments.TABLE_ROW.search(seg.text))
+        and (q.scale >= 1000 or segments.TABLE_ROW.search(seg.text) or share_label)
     ):
         return None
     sibling = sibling_currency(doc, seg, span, ctx)
     labelled = cue.end == span.start
-    if sibling is not None or labelled or segments.TABLE_ROW.search(seg.text):
+    if sibling is not None or labelled or share_label or segments.TABLE_ROW.search(seg.text):
         return sibling or ctx.default_currency or "USD"
     return None
 

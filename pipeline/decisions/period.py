@@ -74,7 +74,15 @@ def assign_periods(doc: Doc, candidates: list[Candidate], period_spans: list[Spa
         if not cand.comparative:
             continue
         limit = ordered[index + 1].span.start if index + 1 < len(ordered) else 10**9
-        after = [p for p in period_spans if cand.span.end <= p.start < limit]
+        after = [
+            p for p in period_spans
+            if cand.span.end <= p.start < limit
+            # "up from $2.96, and management expects 2019 earnings of": another clause's
+            and not (
+                _labels_a_cue(doc, p)
+                and any(t.text == "," for t in doc[cand.span.end : p.start])
+            )
+        ]
         # "from year-ago 199.0 mln", "vs year-earlier 29.2 pct": a period-of-comparison
         # modifier right before the comparative value
         before = [
@@ -501,6 +509,12 @@ def calendar_of(ctx: Context, entity: str | None) -> period_rules.FiscalCalendar
     ):
         return known  # the same year boundary: keep the company's own naming (FY2014)
     return stated
+
+
+def _labels_a_cue(doc: Doc, period: Span) -> bool:
+    """A period right before a metric cue names that cue's figure ("2019 earnings of $3.20",
+    "fiscal 1986 sales"), not a figure before it."""
+    return bool(span_index.starting_in(doc, metrics.SPANS_KEY, period.end, period.end + 1))
 
 
 def _anchor_for(r: Resolved, resolved: list[Resolved]) -> period_rules.Period | None:
