@@ -301,7 +301,7 @@ def _rules() -> tuple[_Rule, ...]:
     y = year
     of_year = (
         rf"(?:\s+(?:of\s+|in\s+)?(?:the\s+)?(?:(?P<fy2>{fiscal}|calendar)(?:\s+year)?\s+|FY\s*'?)?"
-        rf"{y}(?:[-/\u2013](?P<osplit>\d{{2}})(?![\d%/-]))?|\s+of\s+(?:the\s+)?(?P<yrel>{rel})\s+(?:{fiscal}\s+)?year\b"
+        rf"{y}(?:[-/\u2013](?P<osplit>\d{{2}})(?![\d%/-]))?|\s+of\s+(?:the\s+)?(?P<yrel>{rel})\s+(?:{fiscal}(?:\s+year)?|year)\b"
         rf"|\s+(?P<yrel2>last|this|next)\s+year\b|\s+of\s+the\s+(?:{fiscal}\s+)?year\b)?"
     )
     unit = (
