@@ -1,11 +1,13 @@
 """Score the pipeline on the seed gold and every development gold file, one model load.
 
-    python bench/evaluate_dev.py [GOLD.jsonl ...] [--misses]
+    python bench/evaluate_dev.py [GOLD.jsonl ...] [--misses] [--by-decision]
 
 Prints core P/R/F1, the four diagnostics and status accuracy per file, and how well
 `confidence` ranks right facts above false positives (AUC: the chance that a random fact
 that is not a false positive scores higher than a random false positive); with --misses
-also the missed gold facts and false positives (what to look at when improving extraction).
+also the missed gold facts and false positives (what to look at when improving extraction);
+with --by-decision the missed facts counted by the decision that lost them, per file and
+over all files.
 """
 
 from __future__ import annotations
@@ -38,10 +40,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold", nargs="*", type=Path, default=DEFAULT)
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--by-decision", action="store_true",
+                        help="count missed gold facts by the decision that lost them")
     parser.add_argument("--screen", action="store_true",
                         help="the model reads only sentences that can hold a figure")
     args = parser.parse_args()
     nlp = load_pipeline()
+    total: dict[str, int] = {}
     for path in args.gold:
         documents = [d for d in read_documents([path]) if isinstance(d, Document)]
         facts = list(extract_facts(documents, nlp=nlp, screen=args.screen))
@@ -53,6 +58,12 @@ def main() -> int:
         right = [f.confidence for f in facts if (f.doc_id, f.char_start, f.metric) not in wrong]
         bad = [f.confidence for f in facts if (f.doc_id, f.char_start, f.metric) in wrong]
         print(f"== {path.name}\n{text}\nconfidence AUC {ranking_auc(right, bad)}\n")
+        if args.by_decision:
+            print(report.format_decisions() + "\n")
+            for name, count in report.by_decision().items():
+                total[name] = total.get(name, 0) + count
+    if args.by_decision:
+        print("== all files\n" + "\n".join(f"{k:<18}{v}" for k, v in total.items()))
     return 0
 
 

@@ -141,6 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("inputs", nargs="*", type=Path, default=[], metavar="INPUT",
                         help="documents to extract from first")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--by-decision", action="store_true",
+                   help="also count the missed gold facts by the decision that lost them "
+                        "(value not found, not a result, currency, owner, metric, "
+                        "comparative, period) and the matched facts with a wrong status")
     p.add_argument("--model", metavar="NAME_OR_DIR", help="spaCy model name or directory")
     _aliases_flag(p)
 
@@ -337,6 +341,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         print(report.format_text())
+        if args.by_decision:
+            print("\n" + report.format_decisions())
     return EXIT_OK
 
 

@@ -157,7 +157,27 @@ class EvaluationReport:
             "ignored_doc_ids": list(self.ignored_doc_ids),
             "missed": self.missed,
             "false_positives": self.false_positives,
+            "by_decision": self.by_decision(),
         }
+
+    def by_decision(self) -> dict[str, int]:
+        """How many gold facts each decision of the assembler lost (`decision_of`), in the
+        order the assembler takes them; "status" counts matched facts whose status is
+        wrong, which cost no core match."""
+        counts = dict.fromkeys(DECISIONS, 0)
+        for row in self.missed:
+            counts[row["decision"]] += 1
+        counts["status"] = self.status_total - self.status_correct
+        return counts
+
+    def format_decisions(self) -> str:
+        """`by_decision` as a table."""
+        counts = self.by_decision()
+        header = "lost at decision"
+        width = max(len(header), *(len(name) for name in counts)) + 2
+        lines = [f"{header:<{width}}facts"]
+        lines += [f"{name:<{width}}{count}" for name, count in counts.items()]
+        return "\n".join(lines)
 
     def format_text(self) -> str:
         width = max(len(name) for name, _ in DIAGNOSTICS) + 2
@@ -187,6 +207,77 @@ def lost_at(near: Sequence[str]) -> str:
         return "value"
     wrong = [field for field in ("metric", "entity", "period") if f"value+{field}" not in near]
     return "+".join(wrong) or "combination"
+
+
+
+DECISIONS = (
+    "value not found", "not a result", "currency", "owner", "metric", "comparative",
+    "period", "combination", "status",
+)
+"""The decisions a missed fact can be lost at, in the order the assembler takes them."""
+
+
+def decision_of(
+    gold: GoldFact,
+    near: Sequence[str],
+    closest: Fact | None = None,
+    units: Sequence[tuple[float, str]] = (),
+) -> str:
+    """Which decision lost a missed gold fact (one of `DECISIONS`), the first wrong one in
+    the assembler's order.
+
+    No prediction with its value and unit: "currency" when a prediction of the document
+    (`units`: their values and units) has the value in another unit, "value not found"
+    when no quantity of its evidence has the value (the value layer missed it), else "not
+    a result" (read, then dropped: judged no result, no company's, or no metric fits).
+    With its value: "owner", "metric", then
+    "period", which is "comparative" when `closest` (the prediction the value alone matched)
+    is dated one year off the gold, the mark of a current figure read as the prior one or
+    the reverse. "combination" when each field agrees in some matching but not all at once.
+    """
+    if "value" not in near:
+        if any(
+            unit != gold.unit and values_agree(abs(value), abs(gold.value), gold.unit)
+            for value, unit in units
+        ):
+            return "currency"
+        return "not a result" if _value_stated(gold) else "value not found"
+    for field_name, decision in (("entity", "owner"), ("metric", "metric")):
+        if f"value+{field_name}" not in near:
+            return decision
+    if "value+period" not in near:
+        return "comparative" if closest is not None and _year_apart(closest, gold) else "period"
+    return "combination"
+
+
+def _value_stated(gold: GoldFact) -> bool:
+    from .quantities import find_quantities  # only when a miss is explained
+
+    return any(
+        values_agree(abs(q.value), abs(gold.value), gold.unit)
+        for q in find_quantities(gold.evidence)
+    )
+
+
+def _year_apart(pred: Fact, gold: GoldFact) -> bool:
+    ends = (pred.period_start, pred.period_end, gold.period_start, gold.period_end)
+    if any(end is None for end in ends):
+        return False
+    shift = {-1, 1}
+    return any(
+        _ends_agree(_shift(pred.period_start, years), gold.period_start)
+        and _ends_agree(_shift(pred.period_end, years), gold.period_end)
+        for years in shift
+    )
+
+
+def _shift(day: date | None, years: int) -> date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def _lost_counts(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -529,9 +620,12 @@ def evaluate(gold: Sequence[GoldDocument], predictions: Iterable[Fact]) -> Evalu
 
         near_gold: dict[int, list[str]] = {}
         near_pred: dict[int, list[str]] = {}
+        closest: dict[int, Fact] = {}
         for name, required in DIAGNOSTICS:
             relaxed = _maximum_matching(golds, preds, required)
             diagnostics[name] += _score(golds, preds, relaxed)
+            if name == "value":
+                closest = {g: preds[j].fact for g, j in relaxed.items()}
             for g, j in relaxed.items():
                 near_gold.setdefault(g, []).append(name)
                 near_pred.setdefault(j, []).append(name)
@@ -540,11 +634,15 @@ def evaluate(gold: Sequence[GoldDocument], predictions: Iterable[Fact]) -> Evalu
             if not golds[g].fact.optional:
                 report.status_total += 1
                 report.status_correct += preds[j].fact.status == golds[g].fact.status
+        units = [(pred.fact.value, pred.fact.unit) for pred in preds]
         for g, gold_fact in enumerate(golds):
             if g not in matching and not gold_fact.fact.optional:
                 near = near_gold.get(g, [])
-                report.missed.append({"doc_id": document.doc_id, **gold_fact.fact.to_dict(),
-                                      "near": near, "lost_at": lost_at(near)})
+                report.missed.append({
+                    "doc_id": document.doc_id, **gold_fact.fact.to_dict(), "near": near,
+                    "lost_at": lost_at(near),
+                    "decision": decision_of(gold_fact.fact, near, closest.get(g), units),
+                })
         taken = set(matching.values())
         report.false_positives += [
             _prediction_row(pred.fact, near_pred.get(j, []))
