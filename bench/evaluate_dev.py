@@ -23,8 +23,8 @@ from pipeline.extract import extract_facts, load_pipeline
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO.parent / "shared" / "dev"
 # the project's own gold: original articles an annotator wrote and annotated blind
-WRITTEN = REPO / "tests" / "data" / "written-gold.jsonl"
-DEFAULT = [REPO / "corpus" / "seeds.jsonl", *sorted(DEV.glob("*-dev.jsonl")), WRITTEN]
+WRITTEN = sorted((REPO / "tests" / "data").glob("written-gold*.jsonl"))
+DEFAULT = [REPO / "corpus" / "seeds.jsonl", *sorted(DEV.glob("*-dev.jsonl")), *WRITTEN]
 
 
 def ranking_auc(right: list[float], wrong: list[float]) -> str:

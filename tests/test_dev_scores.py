@@ -29,11 +29,13 @@ FLOORS = {  # (core F1, status accuracy, core precision)
     # original articles (invented companies) written and annotated for this project by an
     # annotator who never saw the extractor's output; kept in tests/data
     "written-gold.jsonl": (0.80, 0.95, 0.79),
+    # a second batch, press releases and scraped web news above all (first score 0.377)
+    "written-gold-2.jsonl": (0.50, 0.95, 0.52),
 }
 
 
 def _gold_path(name: str, dev_dir: Path) -> Path:
-    if name == "written-gold.jsonl":
+    if name.startswith("written-gold"):
         return REPO / "tests" / "data" / name
     return REPO / "corpus" / name if name == "seeds.jsonl" else dev_dir / name
 
