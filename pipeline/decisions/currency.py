@@ -91,9 +91,10 @@ def dominant_currency(doc: Doc, dollar: str) -> str | None:
 
 def stated_dollar(doc: Doc, salient: str | None) -> str:
     """What a bare "$" or "dlrs" means in this article: a dollar currency the article
-    names explicitly ("CA$139,000", "Canadian dlrs"); else, unless US dollars are named, the
-    dollar of the dateline's or the main company's country ("SYDNEY, Aug 17 -", "Ford Motor
-    Co of Canada"); else the US dollar."""
+    names explicitly ("CA$139,000", "Canadian dlrs"); else the one a note states ("Figures
+    are in Canadian dollars"); else the dollar of the dateline's or the main company's
+    country ("SYDNEY, Aug 17 -", "Ford Motor Co of Canada"), even beside a "US$" figure;
+    else, with US dollars named or no sign at all, the US dollar."""
     counts: dict[str, int] = {}
     us_named = False
     for span in doc.spans[values.SPANS_KEY]:
@@ -106,14 +107,33 @@ def stated_dollar(doc: Doc, salient: str | None) -> str:
             counts[q.unit] = counts.get(q.unit, 0) + 1
     if counts:
         return max(counts, key=lambda k: counts[k])
-    if us_named:
-        return "USD"
-    lead = span_index.text(doc)[:300]
+    text = span_index.text(doc)
+    stated = _FIGURES_IN.search(text)
+    if stated is not None:  # "Figures for Acme are in Canadian dollars."
+        return _dollar_named(stated.group(1)) or "USD"
+    lead = text[:300]
     for code, in_name, dateline in _dollar_places():
         if (salient and in_name.search(salient)) or dateline.search(lead):
-            return code
-    listed = _listing_dollar(span_index.text(doc)[:1000])
+            return code  # "CALGARY -- ... $412 million ... US$2.7 billion": "$" is the local one
+    if us_named:
+        return "USD"
+    listed = _listing_dollar(text[:1000])
     return listed or "USD"
+
+
+# A note saying which dollar the figures are in ("Figures are in Canadian dollars", "All
+# amounts in Australian dollars"): it outranks every other sign.
+_FIGURES_IN = re.compile(
+    r"\b(?:figures|amounts|results|numbers|all\s+figures)\b[^.\n]{0,40}?\bin\s+"
+    r"((?:U\.?S\.?|Canadian|Australian|New\s+Zealand|Hong\s+Kong|Singapore)\s+dollars)\b",
+    re.IGNORECASE,
+)
+
+
+def _dollar_named(phrase: str) -> str | None:
+    """The code of "Canadian dollars" and its kin, by the value layer's own words."""
+    found = quantities.find_quantities(f"1 {' '.join(phrase.split())}")
+    return found[0].unit if found and found[0].kind == "money" else None
 
 
 def _listing_dollar(text: str) -> str | None:
