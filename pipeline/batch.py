@@ -123,7 +123,7 @@ class _Job:
     batch_size: int
     max_chars: int
     aliases: str | None = None
-    screen: bool = False
+    screen: bool = True
 
 
 def extract_corpus(

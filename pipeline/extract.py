@@ -174,13 +174,14 @@ def process(
     *,
     batch_size: int = 32,
     max_chars: int | None = None,
-    screen: bool = False,
+    screen: bool = True,
 ) -> Iterator[DocumentResult]:
     """Run `nlp.pipe` over documents, in order; errors pass through and never stop the stream.
 
     Documents longer than `max_chars` (default: `default_max_chars`) are processed in pieces
     from `split_text`, each with some leading context; their facts keep offsets into the
-    whole text. With `screen`, the model reads only what `screening.screen` keeps.
+    whole text. With `screen` (the default), the model reads only what `screening.screen`
+    keeps; `screen=False` reads every sentence.
     """
     limit = max_chars or default_max_chars(nlp)
     read = screening.screen if screen else None
@@ -322,10 +323,12 @@ def extract_facts(
     *,
     nlp: Language | None = None,
     batch_size: int = 32,
-    screen: bool = False,
+    screen: bool = True,
 ) -> Iterator[Fact]:
     """Facts of every document, in document order; plain strings get ids `doc-0`, `doc-1`, ...
 
+    With `screen` (the default) the model reads only the sentences that can hold a figure
+    and their context (`screening`); `screen=False` reads everything.
     Documents that fail are logged and skipped; use `process` to see them. An `nlp`
     without the newsfacts components raises `ConfigError` before any document is read.
     """
@@ -335,8 +338,7 @@ def extract_facts(
 
 
 def _extract(documents: Iterable[Document | str], nlp: Language, batch_size: int,
-             screen: bool = False
-             ) -> Iterator[Fact]:
+             screen: bool = True) -> Iterator[Fact]:
     docs = (
         d if isinstance(d, Document) else Document(doc_id=f"doc-{i}", text=d)
         for i, d in enumerate(documents)

@@ -561,6 +561,8 @@ def _symbol_mentions(
             continue
         for symbol in _SYMBOL.findall(match.group()):
             names.setdefault(symbol, owner.org)
+    if not names:  # most articles: no pass over the tokens
+        return []
     return [
         _Candidate(t.i, t.i + 1, names[t.text])
         for t in doc
@@ -581,6 +583,8 @@ def _bracketed_symbols(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
             symbol = doc[end + 1].text
             if _BARE_SYMBOL.fullmatch(symbol) and fold(symbol) != fold(cand.org.name):
                 names.setdefault(symbol, cand.org)
+    if not names:
+        return []
     return [_Candidate(t.i, t.i + 1, names[t.text]) for t in doc if t.text in names]
 
 
