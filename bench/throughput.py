@@ -59,8 +59,9 @@ def write_slice(rows: list[dict[str, Any]], folder: Path) -> Path:
 def pipeline_ratio(rows: list[dict[str, Any]], batch_size: int, rounds: int) -> dict[str, Any]:
     """Docs/s of bare `nlp.pipe` of the stock base model and of the whole pipeline, with
     sentence screening (the default) and reading every sentence (`--full`), on the same
-    documents in one process. The three runs alternate for `rounds` rounds, so a slow spell
-    of a shared machine hits all of them; the ratios are of the summed times."""
+    documents in one process. The three runs alternate slice by slice (`batch_size`
+    documents, the order rotating), for `rounds` passes, so a slow spell of a shared machine
+    hits all three alike; the ratios are of the summed times."""
     from pipeline.documents import document_from_mapping
     from pipeline.extract import load_base_model, load_pipeline, process
 
@@ -84,12 +85,19 @@ def pipeline_ratio(rows: list[dict[str, Any]], batch_size: int, rounds: int) -> 
     for run in runs.values():  # warm: first-use costs (lemma caches, regexes) paid by none
         run(documents[:50])
     seconds: dict[str, list[float]] = {name: [] for name in runs}
-    facts: dict[str, int] = {}
+    facts = dict.fromkeys(runs, 0)
+    names = list(runs)
     for _ in range(rounds):
-        for name, run in runs.items():
-            started = time.perf_counter()
-            facts[name] = run(documents)
-            seconds[name].append(time.perf_counter() - started)
+        spent = dict.fromkeys(runs, 0.0)
+        for k, start in enumerate(range(0, len(documents), batch_size)):
+            part = documents[start : start + batch_size]
+            for name in names[k % 3 :] + names[: k % 3]:
+                started = time.perf_counter()
+                facts[name] += runs[name](part)
+                spent[name] += time.perf_counter() - started
+        for name in runs:
+            seconds[name].append(spent[name])
+    facts = {name: count // rounds for name, count in facts.items()}
     total = {name: sum(times) for name, times in seconds.items()}
     n = len(documents) * rounds
     return {"documents": len(documents), "rounds": rounds, "seconds": seconds,

@@ -648,8 +648,16 @@ class _PoolEngine:
         finished = {f for f in futures if f.done()}
         if not finished:
             finished = self._steal(futures)
-        if not finished:
-            finished, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
+        while not finished:
+            finished, _ = cf.wait(futures, timeout=1.0, return_when=cf.FIRST_COMPLETED)
+            if not finished and getattr(self.pool, "_broken", False):
+                # a dead worker: the pool may not fail every future (a cancelled one trips
+                # it up), so fail the rest here and `_drive` redoes them in this process
+                error = cf.process.BrokenProcessPool("a worker process died")
+                for future in futures:
+                    if not future.done():
+                        future.set_exception(error)
+                finished = set(futures)
         for future in finished:
             self._pending.pop(future, None)
         return finished
