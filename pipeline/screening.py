@@ -1,13 +1,13 @@
 """Blank the sentences that cannot hold a figure, so the spaCy model reads less text.
 
 Most of a news article states no figure, and the base model's cost is per token. With
-`Settings.screen_sentences` on, a cheap split (line breaks; sentence ends not after an
-abbreviation or an initial) finds the sentences; those without a digit, a currency sign or
-a number, currency or percent word are replaced by spaces (line breaks kept), unless they
-are the headline and lead, one of the few sentences before a figure sentence, or name a
-capitalized word of the lead (the company the article is about, which the entity decisions
-count). Offsets are unchanged, so facts point into the original text; a run of spaces is a
-single token for spaCy.
+`Settings.screen_sentences` on (the default; `--full` turns it off), a cheap split (line
+breaks; sentence ends not after an abbreviation or an initial) finds the sentences; those
+without a digit, a currency sign or a number, currency or percent word are replaced by
+spaces (line breaks kept), unless they are the headline and lead, one of the few sentences
+before a figure sentence, or name a capitalized word of the lead (the company the article is
+about, which the entity decisions count). Offsets are unchanged, so facts point into the
+original text; a run of spaces is a single token for spaCy.
 """
 
 from __future__ import annotations
