@@ -42,14 +42,15 @@ def main() -> int:
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--by-decision", action="store_true",
                         help="count missed gold facts by the decision that lost them")
-    parser.add_argument("--screen", action="store_true",
-                        help="the model reads only sentences that can hold a figure")
+    parser.add_argument("--full", action="store_true",
+                        help="the model reads every sentence (default: only the sentences "
+                             "that can hold a figure and their context)")
     args = parser.parse_args()
     nlp = load_pipeline()
     total: dict[str, int] = {}
     for path in args.gold:
         documents = [d for d in read_documents([path]) if isinstance(d, Document)]
-        facts = list(extract_facts(documents, nlp=nlp, screen=args.screen))
+        facts = list(extract_facts(documents, nlp=nlp, screen=not args.full))
         report = evaluate(read_gold(path), facts)
         text = report.format_text()
         if not args.misses:

@@ -123,7 +123,7 @@ class _Job:
     batch_size: int
     max_chars: int
     aliases: str | None = None
-    screen: bool = False
+    screen: bool = True
 
 
 def extract_corpus(
@@ -603,28 +603,83 @@ def _init_pool_worker(model: str | None, aliases: str | None, parent: int) -> No
 
 
 class _PoolEngine:
-    """Worker processes started with spawn (no fork of a loaded model or of threads)."""
+    """This process plus `workers - 1` worker processes started with spawn (no fork of a
+    loaded model or of threads).
+
+    The parent is one of the workers: chunks go to the pool, and whenever the parent would
+    wait for one it takes a chunk no worker has started yet (cancelled in the pool) and
+    processes it itself. So both cores work from the first chunk on (the parent loads its
+    model while the worker loads its own) and, at the end, the last chunks are shared
+    instead of queued behind one worker.
+    """
 
     def __init__(self, workers: int, job: _Job) -> None:
         self.workers, self.job = workers, job
         self.slots = 2 * workers
         self.pool = self._start()
+        self._pending: dict[cf.Future[dict[str, int]], tuple[cf.Future[dict[str, int]],
+                                                             int, list[Item]]] = {}
 
     def _start(self) -> cf.ProcessPoolExecutor:
         return cf.ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+            max_workers=max(1, self.workers - 1),
+            mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_pool_worker, initargs=(self.job.model, self.job.aliases, os.getpid()))
 
     def submit(self, index: int, items: list[Item]) -> cf.Future[dict[str, int]]:
-        return self.pool.submit(process_chunk, index, items, self.job)
+        mine: cf.Future[dict[str, int]] = cf.Future()
+        theirs = self.pool.submit(process_chunk, index, items, self.job)
+        self._pending[mine] = (theirs, index, items)
+
+        def relay(done: cf.Future[dict[str, int]]) -> None:
+            if done.cancelled():
+                return
+            error = done.exception()
+            if error is not None:
+                mine.set_exception(error)
+            else:
+                mine.set_result(done.result())
+
+        theirs.add_done_callback(relay)
+        return mine
 
     def wait_any(self, futures: Iterable[Any]) -> set[Any]:
-        finished, _ = cf.wait(list(futures), return_when=cf.FIRST_COMPLETED)
+        futures = list(futures)
+        finished = {f for f in futures if f.done()}
+        if not finished:
+            finished = self._steal(futures)
+        while not finished:
+            finished, _ = cf.wait(futures, timeout=1.0, return_when=cf.FIRST_COMPLETED)
+            if not finished and getattr(self.pool, "_broken", False):
+                # a dead worker: the pool may not fail every future (a cancelled one trips
+                # it up), so fail the rest here and `_drive` redoes them in this process
+                error = cf.process.BrokenProcessPool("a worker process died")
+                for future in futures:
+                    if not future.done():
+                        future.set_exception(error)
+                finished = set(futures)
+        for future in finished:
+            self._pending.pop(future, None)
         return finished
+
+    def _steal(self, futures: list[Any]) -> set[Any]:
+        """Process here the last submitted chunk that no worker has started, if any."""
+        for mine in reversed(futures):
+            theirs, index, items = self._pending[mine]
+            if theirs.cancel():
+                try:
+                    mine.set_result(process_chunk(index, items, self.job))
+                except Exception as exc:
+                    mine.set_exception(exc)
+                return {mine}
+        return set()
 
     def recover(self, error: BaseException) -> None:
         if isinstance(error, cf.process.BrokenProcessPool):
             self.pool.shutdown(wait=False, cancel_futures=True)
+            for mine, (theirs, _, _) in self._pending.items():
+                if theirs.cancelled() and not mine.done():  # redone here by `_drive`
+                    mine.set_exception(error)
             self.pool = self._start()
 
     def close(self) -> None:

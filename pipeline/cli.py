@@ -81,6 +81,7 @@ def _add_batch_flags(parser: argparse.ArgumentParser) -> None:
                         help="spaCy package name or pipeline directory (default: the "
                              "installed English model)")
     _aliases_flag(parser)
+    _full_flag(parser)
     parser.add_argument("--text-column", default="text", metavar="NAME",
                         help="field or column holding the article text (default: text)")
     parser.add_argument("--id-column", metavar="NAME",
@@ -97,6 +98,12 @@ def _aliases_flag(parser: argparse.ArgumentParser) -> None:
                              "`companies:` (canonical name: [aliases]) and "
                              "`fiscal_calendars:` (name: {start_month, start_day, naming: "
                              "start|end, aliases}); a bad file is exit 2 (see README)")
+
+
+def _full_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--full", action="store_true",
+                        help="the model reads every sentence (slower); by default it reads "
+                             "only the sentences that can hold a figure and their context")
 
 
 def _inputs(parser: argparse.ArgumentParser) -> None:
@@ -147,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "comparative, period) and the matched facts with a wrong status")
     p.add_argument("--model", metavar="NAME_OR_DIR", help="spaCy model name or directory")
     _aliases_flag(p)
+    _full_flag(p)
 
     p = command("aggregate", "deduplicated fact table from facts files")
     p.add_argument("facts", nargs="+", type=Path, metavar="FACTS",
@@ -228,11 +236,14 @@ class _ClusterNoise(logging.Filter):
 
 
 def _batch_options(args: argparse.Namespace) -> dict[str, Any]:
+    from .settings import Settings
+
     engine = "dask" if args.scheduler else args.engine  # a scheduler address means Dask
     return {"workers": args.workers, "engine": engine, "scheduler": args.scheduler,
             "resume": args.resume, "quiet": args.quiet, "model": args.model,
             "text_column": args.text_column, "id_column": args.id_column,
-            "published_column": args.published_column, "aliases": args.aliases}
+            "published_column": args.published_column, "aliases": args.aliases,
+            "settings": Settings(screen_sentences=not args.full)}
 
 
 def _report_errors(summary: Any) -> int:
@@ -335,7 +346,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                 documents.append(item)
             else:
                 print(f"newsfacts: {item.doc_id}: {item.reason}", file=sys.stderr)
-        predictions = list(extract_facts(documents, nlp=nlp))
+        predictions = list(extract_facts(documents, nlp=nlp, screen=not args.full))
     report = evaluate(gold, predictions)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

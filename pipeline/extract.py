@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import components, screening
+from . import attribute_rules, components, screening
 from .documents import Document, DocumentError
 from .errors import ConfigError
 from .facts import Fact
@@ -80,7 +80,8 @@ def load_pipeline(model: str | Path | None = None, *, settings: Settings | None 
         aliases = settings.aliases
     if aliases is not None:
         read_user_aliases(aliases)  # a bad file fails before the model loads
-    return add_components(load_base_model(settings), aliases=aliases)
+    nlp = attribute_rules.speed_up(load_base_model(settings))
+    return add_components(nlp, aliases=aliases)
 
 
 @dataclass(slots=True)
@@ -173,13 +174,14 @@ def process(
     *,
     batch_size: int = 32,
     max_chars: int | None = None,
-    screen: bool = False,
+    screen: bool = True,
 ) -> Iterator[DocumentResult]:
     """Run `nlp.pipe` over documents, in order; errors pass through and never stop the stream.
 
     Documents longer than `max_chars` (default: `default_max_chars`) are processed in pieces
     from `split_text`, each with some leading context; their facts keep offsets into the
-    whole text. With `screen`, the model reads only what `screening.screen` keeps.
+    whole text. With `screen` (the default), the model reads only what `screening.screen`
+    keeps; `screen=False` reads every sentence.
     """
     limit = max_chars or default_max_chars(nlp)
     read = screening.screen if screen else None
@@ -321,10 +323,12 @@ def extract_facts(
     *,
     nlp: Language | None = None,
     batch_size: int = 32,
-    screen: bool = False,
+    screen: bool = True,
 ) -> Iterator[Fact]:
     """Facts of every document, in document order; plain strings get ids `doc-0`, `doc-1`, ...
 
+    With `screen` (the default) the model reads only the sentences that can hold a figure
+    and their context (`screening`); `screen=False` reads everything.
     Documents that fail are logged and skipped; use `process` to see them. An `nlp`
     without the newsfacts components raises `ConfigError` before any document is read.
     """
@@ -334,8 +338,7 @@ def extract_facts(
 
 
 def _extract(documents: Iterable[Document | str], nlp: Language, batch_size: int,
-             screen: bool = False
-             ) -> Iterator[Fact]:
+             screen: bool = True) -> Iterator[Fact]:
     docs = (
         d if isinstance(d, Document) else Document(doc_id=f"doc-{i}", text=d)
         for i, d in enumerate(documents)

@@ -388,10 +388,17 @@ def same_organization(a: str, b: str) -> bool:
     return match_key(a) == match_key(b)
 
 
+@cache
+def _suffix_keys() -> frozenset[str]:
+    """The legal suffixes without punctuation, as `match_key` compares words (built once,
+    not per name: `match_key` runs for every mention pair)."""
+    return frozenset(re.sub(r"[^\w]", "", s) for s in word_set("legal_suffixes"))
+
+
 def match_key(name: str) -> str:
     """Name as the scorer compares it: case-folded, punctuation dropped, legal forms dropped."""
     words = re.sub(r"[^\w\s]", " ", name.casefold()).split()
-    suffixes = {re.sub(r"[^\w]", "", s) for s in word_set("legal_suffixes")}
+    suffixes = _suffix_keys()
     while len(words) > 1 and words[-1] in suffixes:
         words.pop()
     return " ".join(words)

@@ -1,13 +1,13 @@
 """Blank the sentences that cannot hold a figure, so the spaCy model reads less text.
 
 Most of a news article states no figure, and the base model's cost is per token. With
-`Settings.screen_sentences` on, a cheap split (line breaks; sentence ends not after an
-abbreviation or an initial) finds the sentences; those without a digit, a currency sign or
-a number, currency or percent word are replaced by spaces (line breaks kept), unless they
-are the headline and lead, one of the few sentences before a figure sentence, or name a
-capitalized word of the lead (the company the article is about, which the entity decisions
-count). Offsets are unchanged, so facts point into the original text; a run of spaces is a
-single token for spaCy.
+`Settings.screen_sentences` on (the default; `--full` turns it off), a cheap split (line
+breaks; sentence ends not after an abbreviation or an initial) finds the sentences; those
+without a digit, a currency sign or a number, currency or percent word are replaced by
+spaces (line breaks kept), unless they are the headline and lead, one of the few sentences
+before a figure sentence, or name a capitalized word of the lead (the company the article is
+about, which the entity decisions count). Offsets are unchanged, so facts point into the
+original text; a run of spaces is a single token for spaCy.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class ScreeningRules(BaseModel):
     abbreviations: list[str]
     lead_sentences: int = Field(ge=0)
     sentences_before: int = Field(ge=0)
+    common_capitals: list[str]
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class _Compiled:
     sentence: re.Pattern[str]
     lead: int
     before: int
+    common: frozenset[str]
 
 
 def _words(words: list[str]) -> str:
@@ -56,7 +58,8 @@ def _rules() -> _Compiled:
     sentence = re.compile(
         rf".+?(?:(?<![A-Z])(?<!\b[A-Z][a-z]){not_after}[.!?]+(?=\s+[\"'A-Z(])|$)"
     )
-    return _Compiled(figure, sentence, rules.lead_sentences, rules.sentences_before)
+    common = frozenset(w.casefold() for w in rules.common_capitals)
+    return _Compiled(figure, sentence, rules.lead_sentences, rules.sentences_before, common)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -74,7 +77,12 @@ def screen(text: str) -> str:
     rules = _rules()
     spans = _sentences(text)
     lead = " ".join(text[a:b] for a, b in spans[: rules.lead + 1])
-    names = set(re.findall(r"(?<=[a-z,] )[A-Z][a-zA-Z&]{2,}", lead))
+    # the lead's capitalised words, headline-initial and non-ASCII ones too ("Ahlstrom-Munksjö's")
+    names = {
+        re.sub(r"['’]s$", "", word)
+        for word in re.findall(r"(?<![\w-])[A-Z][\w&'’-]{2,}", lead)
+        if word.casefold() not in rules.common and not word.isupper()
+    }
     named = re.compile(rf"\b(?:{_words(list(names))})\b") if names else None
     keep = [False] * len(spans)
     for k, (a, b) in enumerate(spans):

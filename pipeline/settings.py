@@ -25,7 +25,8 @@ class Settings(BaseModel):
         default=100_000, ge=1_000, description="longer texts are split at paragraph breaks"
     )
     screen_sentences: bool = Field(
-        default=False,
+        default=True,
         description="the model reads only sentences that can hold a figure and their "
-        "context (pipeline.screening): faster, facts may differ slightly",
+        "context (pipeline.screening): faster, dev core F1 within 0.005 of reading "
+        "everything; False (`--full`) reads every sentence",
     )

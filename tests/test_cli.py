@@ -212,3 +212,15 @@ def test_quantities_help_names_its_formats_columns_and_exit_codes(tmp_path: Path
     out = tmp_path / "q.jsonl"
     assert main(["quantities", str(missing), "-o", str(out)]) == EXIT_USAGE
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["extract", "run"])
+def test_screening_is_the_default_and_full_reads_every_sentence(command: str) -> None:
+    from pipeline.cli import _batch_options, build_parser
+
+    parser = build_parser()
+    default = parser.parse_args([command, "in.jsonl", "-o", "out"])
+    full = parser.parse_args([command, "in.jsonl", "-o", "out", "--full"])
+    assert _batch_options(default)["settings"].screen_sentences
+    assert not _batch_options(full)["settings"].screen_sentences
+    assert parser.parse_args(["evaluate", "--gold", "g.jsonl", "in.jsonl", "--full"]).full

@@ -21,7 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """A corpus of several chunks, and the facts of an uninterrupted run over it."""
     folder = tmp_path_factory.mktemp("resume")
-    corpus = write_corpus(folder / "news.jsonl", CHUNK_DOCS * 8)  # time to interrupt it
+    # enough chunks to interrupt it: screened, a chunk of these short texts takes ~0.2 s
+    corpus = write_corpus(folder / "news.jsonl", CHUNK_DOCS * 24)
     clean = folder / "clean.jsonl"
     extract_corpus([corpus], clean, workers=1, quiet=True)
     return corpus, lines(clean)

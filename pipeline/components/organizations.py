@@ -151,18 +151,19 @@ class OrganizationAnnotator:
 def _wrapped_listed_names(doc: Doc) -> list[_Candidate]:
     """A listed name that a line break splits ("Shell\nTransport per share")."""
     found = []
-    for brk in doc:
-        if not brk.is_space or "\n" not in brk.text or brk.i == 0:
+    tokens = [(t.text, t.is_space, t.is_punct) for t in doc]  # read once, not per window
+    for i, (text, is_space, _) in enumerate(tokens):
+        if not is_space or "\n" not in text or i == 0:
             continue
         for before in range(1, _WRAP_WORDS + 1):
             for after in range(_WRAP_WORDS, 0, -1):
-                start, end = brk.i - before, brk.i + 1 + after
-                if start < 0 or end > len(doc):
+                start, end = i - before, i + 1 + after
+                if start < 0 or end > len(tokens):
                     continue
-                words = [t for t in doc[start:end] if t.i != brk.i]
-                if any(t.is_space for t in words) or words[0].is_punct or words[-1].is_punct:
+                words = tokens[start:i] + tokens[i + 1 : end]
+                if any(w[1] for w in words) or words[0][2] or words[-1][2]:
                     continue
-                listed = lookup(" ".join(t.text for t in words))
+                listed = lookup(" ".join(w[0] for w in words))
                 if listed is not None:
                     mention = OrgMention(listed[0], listed[1], listed[2], "gazetteer")
                     found.append(_Candidate(start, end, mention))
@@ -575,6 +576,8 @@ def _symbol_mentions(
             continue
         for symbol in _SYMBOL.findall(match.group()):
             names.setdefault(symbol, owner.org)
+    if not names:  # most articles: no pass over the tokens
+        return []
     return [
         _Candidate(t.i, t.i + 1, names[t.text])
         for t in doc
@@ -595,6 +598,8 @@ def _bracketed_symbols(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
             symbol = doc[end + 1].text
             if _BARE_SYMBOL.fullmatch(symbol) and fold(symbol) != fold(cand.org.name):
                 names.setdefault(symbol, cand.org)
+    if not names:
+        return []
     return [_Candidate(t.i, t.i + 1, names[t.text]) for t in doc if t.text in names]
 
 
