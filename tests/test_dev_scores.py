@@ -21,16 +21,16 @@ FLOORS = {  # (core F1, status accuracy, core precision)
     "seeds.jsonl": (0.95, 0.95, 0.0),
     "fpb-dev.jsonl": (0.95, 0.95, 0.0),
     "reuters-dev.jsonl": (0.91, 0.95, 0.0),
-    "fincausal-dev.jsonl": (0.89, 0.95, 0.0),
+    "fincausal-dev.jsonl": (0.90, 0.95, 0.0),
     # the files drawn after the rules were written also hold precision (issue 9: >= 0.85)
     "fpb2-dev.jsonl": (0.92, 0.95, 0.87),
-    "reuters2-dev.jsonl": (0.90, 0.95, 0.90),
-    "fincausal2-dev.jsonl": (0.88, 0.95, 0.86),
+    "reuters2-dev.jsonl": (0.91, 0.95, 0.91),
+    "fincausal2-dev.jsonl": (0.895, 0.95, 0.88),
     # original articles (invented companies) written and annotated for this project by an
     # annotator who never saw the extractor's output; kept in tests/data
     "written-gold.jsonl": (0.80, 0.95, 0.79),
     # a second batch, press releases and scraped web news above all (first score 0.377)
-    "written-gold-2.jsonl": (0.50, 0.95, 0.52),
+    "written-gold-2.jsonl": (0.55, 0.95, 0.57),
 }
 
 
