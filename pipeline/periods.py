@@ -1026,7 +1026,23 @@ def resolve(
         return _resolve_explicit(expr, cal)
     if expr.offset is not None:
         return _resolve_offset(expr, cal, published, reference, comparison)
-    return _resolve_bare(expr, cal, published, reference)
+    bare = _resolve_bare(expr, cal, published, reference)
+    if (
+        bare is not None
+        and reference is not None
+        and expr.index is not None
+        and expr.year_offset is None
+        and reference.granularity == "range"
+        and bare.granularity in ("quarter", "half")
+        and abs((bare.end - reference.end).days) <= 45
+        and abs((bare.end - bare.start).days - (reference.end - reference.start).days) <= 31
+    ):
+        # "Third quarter highlights" after "the thirteen weeks ended November 2, 2019": the
+        # stated weeks are that quarter (a retailer's 52/53-week calendar), labelled as one
+        suffix = bare.label.rsplit("-", 1)[-1]
+        label = bare.label if bare.label.startswith("FY") else f"FY{bare.start.year}-{suffix}"
+        return Period(label, reference.start, reference.end, bare.granularity)
+    return bare
 
 
 def _resolve_explicit(expr: PeriodExpr, cal: FiscalCalendar) -> Period | None:

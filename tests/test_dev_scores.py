@@ -30,7 +30,7 @@ FLOORS = {  # (core F1, status accuracy, core precision)
     # annotator who never saw the extractor's output; kept in tests/data
     "written-gold.jsonl": (0.80, 0.95, 0.79),
     # a second batch, press releases and scraped web news above all (first score 0.377)
-    "written-gold-2.jsonl": (0.55, 0.95, 0.57),
+    "written-gold-2.jsonl": (0.57, 0.95, 0.60),
 }
 
 

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 _LEAD_CHARS = 400
 
 
+
+# Week counts that make a retailer's fiscal quarter, half, nine months or year.
+_FISCAL_WEEKS = frozenset({13, 14, 26, 27, 39, 40, 52, 53})
+
 def figure_periods(doc: Doc, seg: Span) -> list[Span]:
     """The segment's period mentions that may be a figure's period (`is_figure_period`)."""
     return [s for s in segments.in_segment(doc, periods.SPANS_KEY, seg) if is_figure_period(s)]
@@ -284,7 +288,9 @@ def update_reference(doc: Doc, period_spans: list[Span], ctx: Context, seg: Span
             continue
         if (expr.offset is not None and expr.offset != 0) or expr.upcoming:
             continue  # "last year" looks back; "the new year" is the outlook's period
-        if expr.kind in ("month", "weeks", "ytd"):
+        if expr.kind in ("month", "ytd") or (
+            expr.kind == "weeks" and expr.length not in _FISCAL_WEEKS
+        ):  # but "the thirteen weeks ended November 2" is a retailer's quarter
             continue
         if periods_in_comparison(doc, span):
             continue
