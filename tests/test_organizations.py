@@ -107,6 +107,7 @@ def test_photo_credits_name_an_outlet() -> None:
 
 def test_a_headlines_analysts_are_no_organization() -> None:
     assert is_not_organization(canonical_name("Beats Estimates"))
+    assert is_not_organization(canonical_name("Estimate"))  # a "Consensus Estimate" heading
     assert not is_not_organization(canonical_name("Ostara Retail"))
 
 
