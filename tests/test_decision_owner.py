@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decision_docs import parse, value
 
-from pipeline.components import organizations
 from pipeline.decisions import owner
 
 PUBLISHED = "2020-03-01"
@@ -61,22 +60,6 @@ def test_a_public_body_makes_the_figure_nobody_s(nlp) -> None:  # type: ignore[n
     assert owner.ranked_owners(doc, span)[0].org.kind == "public"
     assert owner.owner_of(doc, span) is None
     assert doc._.newsfacts_facts == []
-
-
-def test_the_ranking_agrees_with_the_organization_annotator(nlp) -> None:  # type: ignore[no-untyped-def]
-    texts = [
-        "Halden Corp said revenue rose to $4 million.",
-        "Brisco Ltd's net profit fell to $2 million in 2019.",
-        "Halden Corp reported results on Monday. Revenue rose to $4 million.",
-        "The Commerce Department said retail sales rose 2% in January.",
-        "Chief executive John Marsh, 58, told analysts that Halden Corp would grow.",
-    ]
-    for text in texts:
-        doc = parse(nlp, text, PUBLISHED)
-        for span in doc.spans["newsfacts_values"]:
-            assert owner.owner_of(doc, span) == organizations.subject_of(
-                doc, span.start, span.end
-            ), (text, span.text)
 
 
 def test_a_person_s_clause_subject_is_no_company(nlp) -> None:  # type: ignore[no-untyped-def]

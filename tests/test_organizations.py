@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.components import organizations as component
+from pipeline.decisions.owner import owner_of
 from pipeline.organizations import (
     OrgMention,
     canonical_name,
@@ -39,7 +40,7 @@ def _subject_at(doc: Doc, surface: str) -> OrgMention | None:
     start = doc.text.index(surface)
     span = doc.char_span(start, start + len(surface), alignment_mode="expand")
     assert span is not None and surface in span.text
-    return component.subject_of(doc, span.start, span.end)
+    return owner_of(doc, span)
 
 
 @pytest.mark.parametrize(
@@ -298,7 +299,7 @@ def test_subject_accuracy_floor_on_dev_gold(nlp: Language, name: str, floor: flo
         figure = next((t for t in span if t.like_num), None) if span is not None else None
         if figure is None:
             continue
-        subject = component.subject_of(doc, figure.i, figure.i + 1)
+        subject = owner_of(doc, doc[figure.i : figure.i + 1])
         names = {match_key(n) for n in [fact["entity"], *(fact.get("entity_aliases") or [])]}
         total += 1
         hits += subject is not None and match_key(subject.name) in names

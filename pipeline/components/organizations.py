@@ -5,8 +5,8 @@ syntactic patterns (a proper name owning a figure noun, a described unit of a kn
 pronouns and descriptions ("its", "the Japanese tech giant", "the division") are added as
 `via="coref"` spans that carry their antecedent's name. People (the tagger's PERSON names,
 job titles), all-caps headline words that the article never repeats and site furniture are
-not organizations. `subject_of` picks the organization a figure is about from the sentence
-structure, then from what the preceding sentences were about, then the article's company.
+not organizations. Which of them a figure is about is the owner decision's
+(`decisions.owner`), which reads the mentions and the discourse this component records.
 """
 
 from __future__ import annotations
@@ -1224,64 +1224,6 @@ def _recent(spans: list[_Candidate], token: Token, *, kind: str | None = None) -
         if kind is None or span.org.kind == kind:
             return span.org
     return None
-
-
-def subject_of(doc: Doc, start: int, end: int) -> OrgMention | None:
-    """The organization a figure at tokens [start, end) is about.
-
-    Only the figure's sentence within its block (a paragraph, or one row of a wire table) is
-    read. First the sentence structure: walking up from the figure, an organization noun it
-    hangs from ("ASMI, a company with 2.6 million USD net sales"), the possessor or "of" object
-    of a noun on the way ("Sony's revenue", "its net profit"), or the subject of a governing
-    verb. Else the nearest mention before the figure; else the organization the preceding
-    sentences of the block were about; else the article's headline or main company. A public
-    body found so ("figures from the Office for National Statistics showed") means the figure is
-    no company's: None.
-    """
-    found = _subject(doc, start, end)
-    return None if found is None or found.kind == "public" else found
-
-
-def _subject(doc: Doc, start: int, end: int) -> OrgMention | None:
-    mentions = span_index.spans(doc, SPANS_KEY)
-    if not 0 <= start < end <= len(doc):
-        return None
-    if not mentions:
-        return _unlabelled_subject(doc, start, end)
-    info = doc.user_data.get(_DISCOURSE_KEY)
-    blocks = info["blocks"] if info else [0]
-    sent = doc[start].sent
-    lo = max(sent.start, _block_of(blocks, start))
-    nxt = bisect_right(blocks, start)
-    hi = min(sent.end, blocks[nxt]) if nxt < len(blocks) else sent.end
-    region = span_index.starting_in(doc, SPANS_KEY, lo, hi)
-    by_token = {i: m for m in region for i in range(m.start, m.end) if not start <= i < end}
-    found = _by_structure(doc[start:end].root, by_token, set(range(start, end)), (lo, hi))
-    if found is not None:
-        return found
-    before = [m for m in region if m.end <= start]
-    if before:
-        return before[-1]._.newsfacts_org
-    unlabelled = _unlabelled_subject(doc, start, end)
-    if unlabelled is not None:  # the article's own name for it, when it has one
-        first = unlabelled.name.split()[0].casefold()
-        known = [
-            m._.newsfacts_org
-            for m in mentions
-            if m._.newsfacts_org.name.split()[0].casefold() == first
-        ]
-        return known[0] if known else unlabelled
-    if info:
-        for sent_start, index in reversed(info["subjects"]):
-            if sent_start >= lo:
-                continue
-            if sent_start < _block_of(blocks, start) or lo - sent_start > _LOOKBACK_TOKENS:
-                break
-            return mentions[index]._.newsfacts_org
-        if info["salient"] is not None:
-            return mentions[info["salient"]]._.newsfacts_org
-        return None
-    return _salient(doc, (_Candidate(m.start, m.end, m._.newsfacts_org) for m in mentions))
 
 
 def governing_verb(span: Span) -> Token | None:

@@ -9,7 +9,7 @@ period, so the facts have none.
 An HTML table (`GridTable`) reads the other way round: a row label ("Net sales") or column
 header names the metric, a column header ("Q4 2023") or row label the period, the corner
 cell, the row label ("EPS, SEK") or the caption the currency and scale ("SEK bn"); the
-organization is the one the article is about at the table (`subject_of`). A cell gives a fact
+organization is the one the article is about at the table (`decisions.owner`). A cell gives a fact
 only when all of these are known, so a table it cannot read gives nothing, never a count.
 """
 
@@ -24,10 +24,10 @@ from spacy.tokens import Doc
 from .. import organizations as org_rules
 from .. import periods as period_rules
 from .. import quantities, value_grammar
+from ..decisions.owner import owner_of
 from ..facts import Fact
 from ..tables import Cell, FlatTable, GridTable, is_negative
 from . import metrics, span_index
-from .organizations import subject_of
 
 _BARE_NUMBER = re.compile(r"[-\u2212]?\(?\d{1,3}(?:,\d{3})*(?:\.\d+)?\)?")
 MONEY_COLUMNS = {"revenue", "net_income", "eps", "operating_income", "ebitda", "gross_profit",
@@ -194,7 +194,7 @@ def grid_facts(doc: Doc, table: GridTable, *, dollar: str = "USD") -> list[Fact]
     span = doc.char_span(table.char_start, table.char_end, alignment_mode="expand")
     if span is None:
         return []
-    org = subject_of(doc, span.start, span.start + 1)
+    org = owner_of(doc, span[:1])
     if org is None:
         return []
     calendar = (period_rules.stated_calendar(doc.text, published=doc._.newsfacts_published)
