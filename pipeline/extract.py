@@ -43,7 +43,8 @@ def load_base_model(settings: Settings | None = None) -> Language:
 
 
 def add_components(nlp: Language, *, aliases: str | Path | None = None) -> Language:
-    """Add the newsfacts components after the model's own, skipping any already there.
+    """Add the newsfacts components after the model's own (the line-break marker before its
+    parser), skipping any already there.
 
     `aliases` is a user alias file (companies, aliases and fiscal calendars merged over
     configs/); it becomes the organizations component's `aliases` setting, replacing that
@@ -52,6 +53,10 @@ def add_components(nlp: Language, *, aliases: str | Path | None = None) -> Langu
     config = {"aliases": str(Path(aliases).resolve())} if aliases is not None else {}
     if config and ORGANIZATIONS in nlp.pipe_names:
         nlp.replace_pipe(ORGANIZATIONS, ORGANIZATIONS, config=config)
+    for name in components.SENTENCE_NAMES:
+        if name not in nlp.pipe_names:
+            where = {"before": "parser"} if "parser" in nlp.pipe_names else {"first": True}
+            nlp.add_pipe(name, **where)
     for name in COMPONENTS:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name, config=config if name == ORGANIZATIONS else {})

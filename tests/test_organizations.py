@@ -157,12 +157,12 @@ def test_headline_phrase_run_into_a_name_is_cut(nlp: Language) -> None:
         "Acme Inc. reported results. Strong Quarter Positions Acme for Dynamic Growth in "
         "Europe. Acme said revenue rose."
     )
-    names = [
-        s._.newsfacts_org.name
+    named = [
+        (s.text, s._.newsfacts_org.name)
         for s in doc.spans[component.SPANS_KEY]
         if s._.newsfacts_org.via != "coref"
     ]
-    assert names == ["Acme", "Acme"]
+    assert named == [("Acme Inc.", "Acme"), ("Acme", "Acme"), ("Acme", "Acme")]
 
 
 def test_match_key_drops_legal_forms_and_case() -> None:

@@ -35,7 +35,16 @@ for _name, _default in (
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
-from . import assembly, context, hygiene, metrics, organizations, periods, values  # noqa: E402
+from . import (  # noqa: E402
+    assembly,
+    context,
+    hygiene,
+    line_breaks,
+    metrics,
+    organizations,
+    periods,
+    values,
+)
 
 PIPE_NAMES: tuple[str, ...] = (
     context.NAME,
@@ -46,6 +55,9 @@ PIPE_NAMES: tuple[str, ...] = (
     metrics.NAME,
     assembly.NAME,
 )
+
+# Components that go before the model's parser: they fix sentence starts it keeps.
+SENTENCE_NAMES: tuple[str, ...] = (line_breaks.NAME,)
 
 _TAG = "__newsfacts__"
 _RECORDS: dict[str, type[Any]] = {
@@ -76,4 +88,4 @@ def _decode(obj: Any, chain: Callable[[Any], Any] | None = None) -> Any:
 srsly.msgpack_encoders.register("newsfacts", func=_encode)
 srsly.msgpack_decoders.register("newsfacts", func=_decode)
 
-__all__ = ["PIPE_NAMES"]
+__all__ = ["PIPE_NAMES", "SENTENCE_NAMES"]

@@ -22,6 +22,7 @@ from . import span_index
 NAME = "newsfacts_hygiene"
 SPANS_KEY = "newsfacts_excluded"
 _CAPTION_MAX_CHARS = 600
+_PROSE_WORDS = 6
 
 if not Doc.has_extension("newsfacts_excluded_chars"):
     Doc.set_extension("newsfacts_excluded_chars", default=())
@@ -81,26 +82,41 @@ def _compiled() -> _Rules:
     )
 
 
-def _tail_start(bodies: list[str], rules: _Rules) -> int:
-    """Index of the first line of the below-the-article block, or len(bodies) if none.
+def _prose(line: str) -> bool:
+    """A line of the article's prose: several words, ending as a sentence ends."""
+    words = [w for w in line.split() if any(ch.isalpha() for ch in w)]
+    return len(words) >= _PROSE_WORDS and line.rstrip().endswith((".", "!", "?", '"', "\u201d"))
 
-    A header ("Comments (3)") starts it at once; comment markers ("Name · 2 hours ago") only
-    as a run, since a single one may be the article's own byline or timestamp.
+
+def _tail_start(bodies: list[str], rules: _Rules) -> tuple[int, set[int]]:
+    """Index of the first line of the below-the-article block (len(bodies) if none), and the
+    header lines met before the article began.
+
+    A header ("Comments (3)") starts it at once, once the article has begun: above the first
+    line of prose, "0 Comments" is the page's counter, a junk line of its own. Comment markers
+    ("Name · 2 hours ago") start it only as a run, since a single one may be the article's
+    own byline or timestamp.
     """
     last_marker: int | None = None  # position among non-blank lines
     marker_line = 0
     seen = 0
+    begun = False
+    counters: set[int] = set()
     for index, body in enumerate(bodies):
         if not body.strip():
             continue
         if rules.tail.search(body):
-            return index
+            if begun:
+                return index, counters
+            counters.add(index)
+            continue
         if rules.comment.search(body):
             if last_marker is not None and seen - last_marker <= rules.comment_run_window:
-                return marker_line
+                return marker_line, counters
             last_marker, marker_line = seen, index
         seen += 1
-    return len(bodies)
+        begun = begun or _prose(body)
+    return len(bodies), counters
 
 
 def excluded_ranges(text: str) -> list[tuple[int, int]]:
@@ -108,7 +124,7 @@ def excluded_ranges(text: str) -> list[tuple[int, int]]:
     rules = _compiled()
     lines = text.splitlines(keepends=True)
     bodies = [line.rstrip("\r\n") for line in lines]
-    tail = _tail_start(bodies, rules)
+    tail, counters = _tail_start(bodies, rules)
     ranges: list[tuple[int, int]] = []
     offset = 0
     in_list = False
@@ -124,7 +140,7 @@ def excluded_ranges(text: str) -> list[tuple[int, int]]:
             in_list = True
         elif in_list and not rules.list_item.search(body):
             in_list = False
-        if in_list or rules.line.search(body):
+        if in_list or index in counters or rules.line.search(body):
             ranges.append((start, end))
     return ranges
 

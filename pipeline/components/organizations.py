@@ -113,8 +113,10 @@ class OrganizationAnnotator:
         named = _confirmed_in_body(doc, named)
         named = _resolve_overlaps([*named, *_described_companies(doc, named, tickers)])
         named = _body_spelling(_short_forms(named))
+        named = _resolve_overlaps([*named, *_repeated_names(doc, named)])
         named = _resolve_overlaps([*named, *_described_units(doc, named)])
         named = _with_named_units(doc, _without_brands(doc, named))
+        named = _without_colon_datelines(doc, named)
         coref, discourse = _coreferent_mentions(doc, named)
         found = sorted([*named, *coref], key=lambda c: c.start)
         spans = []
@@ -465,6 +467,55 @@ def _short_forms(named: list[_Candidate]) -> list[_Candidate]:
             cand = replace(cand, org=replace(cand.org, name=name, kind=kind, parent=parent))
         result.append(cand)
     return result
+
+
+def _repeated_names(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
+    """A company's name wherever the article repeats it, whatever the tagger made of that
+    repeat: the headline's "ACME CORP <ACM>" makes the body's untagged "Acme Corp said" a
+    mention too. Capitalised repeats only, so a name that is also a word stays a word."""
+    names: dict[str, list[tuple[list[str], OrgMention]]] = {}
+    for cand in named:
+        if cand.org.kind == "company" and cand.org.via != "coref":
+            words = cand.org.name.casefold().split()
+            entry = (words, cand.org)
+            if entry not in names.setdefault(words[0], []):
+                names[words[0]].append(entry)
+    if not names:
+        return []
+    taken = {i for cand in named for i in range(cand.start, cand.end)}
+    found = []
+    for token in doc:
+        if token.i in taken or not token.text[:1].isupper():
+            continue
+        for words, org in names.get(token.text.casefold(), ()):
+            end = token.i + len(words)
+            if end <= len(doc) and all(
+                doc[token.i + k].text.casefold() == w and token.i + k not in taken
+                for k, w in enumerate(words)
+            ):
+                found.append(_Candidate(token.i, end, org))
+                break
+    return found
+
+
+def _without_colon_datelines(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
+    """A place before a colon that opens a sentence, with a name just after it, is the
+    story's dateline ("Bengaluru: Acme Ltd on Friday reported"), whatever the tagger called
+    it; a headline's "Acme: profit rises" names no other company and stays."""
+    starts = {c.start for c in named}
+    kept = []
+    for cand in named:
+        colon = cand.end
+        opens = cand.start == doc[cand.start].sent.start or doc[cand.start - 1].is_space
+        if (
+            opens
+            and colon + 1 < len(doc)
+            and doc[colon].text == ":"
+            and (colon + 1 in starts or (colon + 2 in starts and doc[colon + 1].is_space))
+        ):
+            continue
+        kept.append(cand)
+    return kept
 
 
 def _body_spelling(named: list[_Candidate]) -> list[_Candidate]:
@@ -1311,11 +1362,15 @@ def _by_structure(
                 if owner is not None:
                     return owner
         if token.pos_ in {"VERB", "AUX"} or token.dep_ == "ROOT":
-            for child in token.children:
-                if child.dep_ in {"nsubj", "nsubjpass", "agent", "csubj"}:
-                    subject = _closest_in(child, by_token) or _place_subject(child)
-                    if subject is not None:
-                        return subject
+            subjects = [c for c in token.children if c.dep_ in _CLAUSE_SUBJECT_DEPS]
+            for child in subjects:  # a mention first: "CHICAGO, April 21 - Acme Corp said"
+                subject = _closest_in(child, by_token)
+                if subject is not None:
+                    return subject
+            for child in subjects:
+                subject = _place_subject(child)
+                if subject is not None:
+                    return subject
             if token.dep_ == "relcl" and token.head.i in by_token:
                 return by_token[token.head.i]._.newsfacts_org
         if token.head is token:
@@ -1324,17 +1379,38 @@ def _by_structure(
     return None
 
 
+_CLAUSE_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
+
+
 def _place_subject(subject: Token) -> OrgMention | None:
     """A country or city as the subject, or its owner ("Singapore's exports fell", "Brazil cut
     rates to 5.5%"; not "Britain's biggest retailer"): a macro figure, nobody's; a "public"
     mention so that no fallback applies."""
     if subject.lower_ in word_set("company_heads") | word_set("unit_words"):
         return None
+    if _opens_dateline(subject):
+        return None
     owners = [subject, *(c for c in subject.children if c.dep_ == "poss")]
     place = next((t for t in owners if t.ent_type_ == "GPE"), None)
     if place is None:
         return None
     return OrgMention(place.text, "public", None, "pattern")
+
+
+def _opens_dateline(token: Token) -> bool:
+    """A place that opens its sentence before a comma and a date, a dash or a colon: the
+    dateline of the story ("CHICAGO, April 21 -", "New Delhi:"), not its subject."""
+    sent = token.sent
+    words = [t for t in sent if not t.is_space]
+    i = next((k for k, t in enumerate(words) if t.i == token.i), None)
+    if i is None or i > 3:
+        return False
+    after = words[i + 1 : i + 6]
+    if not after:
+        return False
+    if after[0].text in (":", "-", "--", "\u2014", "\u2013"):
+        return True
+    return after[0].text == "," and any(t.ent_type_ == "DATE" for t in after[1:])
 
 
 def _closest_in(root: Token, by_token: dict[int, Span]) -> OrgMention | None:

@@ -282,7 +282,10 @@ def in_component_clause(doc: Doc, seg: Span, span: Span, cues: list[Span]) -> bo
         subjects = [
             c
             for c in token.children
-            if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "NUM" and c.i >= seg.start
+            if c.dep_ in ("nsubj", "nsubjpass")
+            and c.pos_ != "NUM"
+            and c.i >= seg.start
+            and c.lower_ not in ("note", "notes")  # a wire note's label, no subject
         ]
         if finite and not subjects:
             return True  # "NOTE: Includes loss of 89.6 mln dlrs"
