@@ -194,12 +194,18 @@ def _folded_set(field: str) -> frozenset[str]:
     return frozenset(fold(v) for v in values)
 
 
+_WEB_DOMAIN = re.compile(r"\.(?:com|co\.uk|net|org|in)$", re.IGNORECASE)
+
+
 def is_news_outlet(name: str) -> bool:
     """A news outlet, agency or analyst house: a source of figures, never their subject.
     A photo credit naming one counts too ("Enrique Calvo/Reuters")."""
     outlets = _folded_set("news_outlets")
     folded = fold(name)
     if folded in outlets or fold(strip_tickers(name)) in outlets:
+        return True
+    site = _WEB_DOMAIN.sub("", name)  # "Marketbeat.com" is MarketBeat's site
+    if site != name and fold(site) in outlets:
         return True
     parts = name.split("/")
     return len(parts) > 1 and fold(parts[-1]) in outlets

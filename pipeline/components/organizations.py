@@ -110,6 +110,7 @@ class OrganizationAnnotator:
         named = _without_tails(doc, named)
         named = _resolve_overlaps([*named, *_possessor_mentions(doc, named, tickers)])
         named = _resolve_overlaps([*named, *_people_named_companies(doc, named)])
+        named = _resolve_overlaps([*named, *_its_subjects(doc, named)])
         named = _confirmed_in_body(doc, named)
         named = _resolve_overlaps([*named, *_described_companies(doc, named, tickers)])
         named = _body_spelling(_short_forms(named))
@@ -208,7 +209,7 @@ def _named(span: Span, via: Via) -> _Candidate | None:
         return None  # but a fund before its ticker may hold a number: "Acme S&P 100 ETF"
     if not any(t.text[:1].isupper() for t in span) or span.root.lower_ in word_set("metric_nouns"):
         return None
-    if _is_role(span) or _in_navigation(span) or _is_dateline(span):
+    if _is_role(span) or _in_navigation(span) or _is_dateline(span) or _place_of_base(span):
         return None
     name = canonical_name(span.text)
     if len(name) < 2 or is_news_outlet(span.text) or is_news_outlet(name):
@@ -222,13 +223,35 @@ def _named(span: Span, via: Via) -> _Candidate | None:
     return _Candidate(span.start, span.end, OrgMention(name, kind, parent, via))
 
 
+def _place_of_base(span: Span) -> bool:
+    """ "the Stuttgart-based company": a place where a company is based."""
+    doc = span.doc
+    return (
+        span.end + 1 < len(doc)
+        and doc[span.end].text == "-"
+        and doc[span.end + 1].lower_ in ("based", "headquartered")
+    )
+
+
 def _is_dateline(span: Span) -> bool:
     """A press release's or wire story's dateline: capitals opening a line, then a comma and
-    a date ("SAN MATEO, Calif., Nov. 6, 2019 /PRNewswire/ --", "WICHITA, Kan., Oct. 24")."""
+    a date ("SAN MATEO, Calif., Nov. 6, 2019 /PRNewswire/ --", "WICHITA, Kan., Oct. 24"), or
+    capitals before a wire's name in brackets, wherever a flattened page puts them ("SEOUL
+    (Reuters) -")."""
     doc = span.doc
     letters = [ch for ch in span.text if ch.isalpha()]
     if not letters or not all(ch.isupper() for ch in letters):
         return False
+    bracket = doc[span.end : min(span.end + 5, len(doc))]
+    if len(bracket) >= 4 and bracket[0].text == "(":
+        close = next((t.i for t in bracket if t.text == ")"), None)
+        if (
+            close is not None
+            and is_news_outlet(doc[span.end + 1 : close].text)
+            and close + 1 < len(doc)
+            and doc[close + 1].text in ("-", "--", "\u2014", "\u2013")
+        ):
+            return True
     if span.start > 0 and not (doc[span.start - 1].is_space and "\n" in doc[span.start - 1].text):
         return False
     if span.end >= len(doc) or doc[span.end].text != ",":
@@ -440,6 +463,68 @@ def _people_named_companies(doc: Doc, named: list[_Candidate]) -> list[_Candidat
         if candidate is not None:
             found.append(candidate)
     return found
+
+
+def _its_subjects(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
+    """A proper name the tagger missed or called a person is a company when its own clause
+    says "its" of it: "Adler Haustechnik lifted its outlook", "Lindqvist Robotics said at its
+    capital markets day". People say "his" or "her"."""
+    taken = {i for c in named for i in range(c.start, c.end)}
+    found = []
+    for token in doc:
+        if token.dep_ not in ("nsubj", "nsubjpass") or token.i in taken:
+            continue
+        verb = token.head
+        subject = {t.i for t in token.subtree}
+        if not any(
+            t.lower_ == "its"
+            and t.dep_ == "poss"
+            and t.i > token.i
+            and t.i not in subject
+            and _own_clause(t, verb)
+            for t in verb.subtree
+        ):
+            continue
+        if any(t.lower_ in ("his", "her") for t in verb.subtree):
+            continue
+        org = _proper_name(token)
+        if org is None or org.kind != "company":
+            continue
+        first = min([token.i, *(c.i for c in token.lefts if c.dep_ in ("compound", "flat"))])
+        while first < token.i and not doc[first].text[:1].isupper():
+            first += 1  # "£15m. Managment": a figure's tail is no part of the name
+        if not doc[first].text[:1].isupper():
+            continue
+        while (
+            first > token.sent.start
+            and doc[first - 1].text[:1].isupper()
+            and first <= doc[first - 1].head.i <= token.i
+        ):
+            first -= 1  # "Thai Airways International": a nationality word may begin it
+        if first == token.i and not _named_again(token):
+            continue  # one capitalised word once, opening its sentence: a heading's word
+        found.append(_Candidate(first, token.i + 1, replace(org, via="pattern")))
+    return found
+
+
+def _named_again(token: Token) -> bool:
+    """The word recurs, capitalised, inside a sentence elsewhere in the document."""
+    return any(
+        t.text == token.text and t.i != token.i and not t.is_sent_start for t in token.doc
+    )
+
+
+def _own_clause(token: Token, verb: Token) -> bool:
+    """`token` hangs from `verb` without crossing into a clause of its own ("said its
+    results were poor": the results are someone else's)."""
+    node = token
+    for _ in range(40):
+        if node.i == verb.i:
+            return True
+        if node.dep_ in ("ccomp", "advcl", "relcl", "conj"):  # "wants to ... its" is its own
+            return False
+        node = node.head
+    return False
 
 
 def _short_forms(named: list[_Candidate]) -> list[_Candidate]:

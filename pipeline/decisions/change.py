@@ -22,7 +22,20 @@ def change_reading(doc: Doc, seg: Span, span: Span, cue: Span) -> tuple[bool, in
         changed = direction is not None
     elif q.kind == "money" and direction is not None:
         changed = is_absolute_change(doc, span)
+    elif q.kind == "count" and added_count(doc, seg, span):
+        changed, direction = True, 1
     return changed, direction
+
+
+def added_count(doc: Doc, seg: Span, span: Span) -> bool:
+    """ "an additional 500 staff", "adding 300 jobs": a count added, not the count."""
+    i = tokens.index_before(doc, span.start, seg.start)
+    while i >= seg.start and doc[i].lower_ in ("an", "a", "about", "around", "some", "nearly"):
+        i = tokens.index_before(doc, i, seg.start)
+    return i >= seg.start and doc[i].lower_ in _ADDING
+
+
+_ADDING = frozenset({"additional", "extra", "add", "adds", "added", "adding"})
 
 
 def direction_after_cue(doc: Doc, cue: Span) -> int | None:

@@ -69,6 +69,8 @@ def rejection(doc: Doc, seg: Span, span: Span, cues: list[Span]) -> str | None:
         return "price"  # "the original $16.76/share purchase price"
     if in_component_clause(doc, seg, span, cues):
         return "component"  # "Net includes FIFO inventory gain 217 mln dlrs vs loss 80 mln"
+    if part_of_total(doc, seg, span):
+        return "part of a total"  # "22,000 jobs are affected, including 9,000 in the UK"
     noun = metric.of_owner(doc, span)
     if noun is not None and doc[noun].lower_ in vocab.price_nouns:
         return "price"  # "an estimated price of 26 to 29 dlrs per share"
@@ -261,6 +263,32 @@ def crossed_level(doc: Doc, seg: Span, span: Span) -> bool:
     if i <= seg.start or doc[i].lower_ not in vocab.level_prepositions:
         return False
     return bool(span_index.covering(doc, metrics.CHANGES_KEY, i - 1))
+
+
+_APPROXIMATORS = frozenset({"about", "around", "some", "approximately", "nearly", "almost",
+                            "roughly", "over", "more", "than", "up", "to"})
+
+
+def part_of_total(doc: Doc, seg: Span, span: Span) -> bool:
+    """A figure the segment introduces as part of a figure of its kind before it ("22,000
+    jobs worldwide, including 9,000 in the UK", "a fleet of 34 aircraft, which consists of
+    27 A321s"): a share of the total, no result of its own."""
+    i = tokens.index_before(doc, span.start, seg.start)
+    while i >= seg.start and doc[i].lower_ in _APPROXIMATORS:
+        i = tokens.index_before(doc, i, seg.start)
+    if i < seg.start:
+        return False
+    word, before = doc[i].lower_, tokens.previous_word(doc, i, seg.start)
+    if not (
+        word in ("including", "comprising")
+        or (word == "of" and before in ("consists", "consisting", "comprised", "which"))
+    ):
+        return False
+    kind = span._.newsfacts_quantity.kind
+    return any(
+        other._.newsfacts_quantity.kind == kind
+        for other in span_index.starting_in(doc, values.SPANS_KEY, seg.start, i)
+    )
 
 
 def in_component_clause(doc: Doc, seg: Span, span: Span, cues: list[Span]) -> bool:
