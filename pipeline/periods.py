@@ -421,10 +421,14 @@ def _rules() -> tuple[_Rule, ...]:
         ),
         _Rule(
             _c(
-                rf"(?:(?:the|its|this|a)\s+)?(?P<rel>{rel})[\s-]+(?:(?P<fw>{fiscal}|calendar)[\s-]+)?"
-                rf"(?P<u>year|{quarter}|{half}|month)(?!-)"
+                rf"(?:(?:the|its|this|a)\s+)?(?P<rel>{rel})[\s-]+(?:(?P<rep>reported)\s+)?"
+                rf"(?:(?P<fw>{fiscal}|calendar)[\s-]+)?(?P<u>year|{quarter}|{half}|month)(?!-)"
             ),
             _build_relative,
+        ),
+        _Rule(  # "A quarter ago, it was expected that ...": the one before the article's
+            _c(rf"\b(?:a|one)\s+(?P<u>{quarter}|{half})\s+(?:ago|earlier|before)\b"),
+            lambda m: _expr(m, _unit_kind(m.group("u")), offset=-1, fiscal=True, anaphoric=True),
         ),
         _Rule(
             _c(
@@ -765,7 +769,8 @@ def _build_relative(m: re.Match[str]) -> PeriodExpr | None:
         fiscal=kind != "month" and (fw is None or _is_fiscal_word(fw)),
         calendar=fw is not None and not _is_fiscal_word(fw),
         upcoming=rel in words.upcoming_words and kind == "year",
-        anaphoric=rel in words.anaphoric_words and kind == "year",
+        # "the last reported quarter": the one before the quarter the article is about
+        anaphoric=(rel in words.anaphoric_words and kind == "year") or _g(m, "rep") is not None,
     )
 
 
@@ -1093,6 +1098,14 @@ def _resolve_offset(
             return None
         return _step(_containing(reference.end, kind, cal), kind, expr.offset, cal)
     current = _containing(published, kind, cal)
+    if (
+        expr.offset > 0
+        and reference is not None
+        and reference.granularity == kind
+        and kind != "year"
+        and _step(reference, kind, 1, cal) == current
+    ):  # "the coming quarter" after a report on the last one: the quarter now running
+        return _step(reference, kind, expr.offset, cal)
     if expr.upcoming:
         middle = _add_months(current.start, _SPAN[kind] // 2)
         return current if published < middle else _step(current, kind, 1, cal)

@@ -328,9 +328,24 @@ def final_metric(cand: Candidate, org: OrgMention, seg: Span) -> str | None:
         and abs(cand.value) < 1000
     ):
         following = " ".join(t.lower_ for t in seg.doc[cand.span.end : cand.span.end + 6])
-        if not any(p in following for p in vocab.per_share):
+        own_cue = cand.cue is not None and cand.cue.end <= cand.span.start
+        # the text before the value's own cue: "expected earnings of $0.39 per share when it
+        # actually produced earnings of $0.40"; not "earned 1.19 dlrs per share for the year,
+        # and 2.58 dlrs in the fourth quarter", whose second figure has no cue of its own
+        before_cue = seg.doc[seg.start : cand.cue.start] if own_cue and cand.cue else seg[:0]
+        preceding = " ".join(t.lower_ for t in before_cue)
+        eps_before = any(  # a named EPS, not a bare "per share"
+            c._.newsfacts_metric.metric == "eps" and tokens.phrase(c) not in vocab.per_share
+            for c in span_index.starting_in(seg.doc, metrics.SPANS_KEY, seg.start, cand.span.start)
+        )
+        if not any(p in following for p in vocab.per_share) and not (
+            eps_before  # "EPS estimate is $0.47 on $221 million ... and $1.78 on $852 million"
+            or (metric in PROFIT_METRICS and any(p in preceding for p in vocab.per_share))
+        ):
             return None  # "2.58 dlrs in the fourth quarter": no company's total is that small
-        metric = "eps"  # "earnings of $4.40 to $4.50 a share"
+        # "earnings of $4.40 to $4.50 a share"; "expected earnings of $0.39 per share when it
+        # actually produced earnings of $0.40": the sentence's earnings are per share
+        metric = "eps"
     if metric in PROFIT_METRICS and q.kind == "money" and q.scale == 0.01:
         if not any(t.lower_ in vocab.share_words for t in seg):
             return None  # "futures posted gains of 0.25 cent": no company earns cents

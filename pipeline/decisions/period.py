@@ -286,8 +286,10 @@ def update_reference(doc: Doc, period_spans: list[Span], ctx: Context, seg: Span
         expr = span._.newsfacts_period
         if expr.kind == "date" or looks_back(expr):
             continue
-        if (expr.offset is not None and expr.offset != 0) or expr.upcoming:
-            continue  # "last year" looks back; "the new year" is the outlook's period
+        if expr.offset is not None or expr.upcoming:
+            # "last year" looks back; "the new year", "estimates for the current fiscal
+            # year" are the outlook's period, not the one the article reports
+            continue
         if expr.kind in ("month", "ytd") or (
             expr.kind == "weeks" and expr.length not in _FISCAL_WEEKS
         ):  # but "the thirteen weeks ended November 2" is a retailer's quarter
