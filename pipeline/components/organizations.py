@@ -288,6 +288,11 @@ def _trimmed(span: Span) -> Span:
     dash = next((t.i for t in doc[start:end] if t.text in _DASHES and t.i > start), None)
     if dash is not None and doc[dash - 1].whitespace_ and doc[start:dash].text.isupper():
         start = dash + 1
+    reserved = next(  # "Bloomberg L.P. All Rights Reserved": a copyright line's tail
+        (t.i for t in doc[start:end] if t.lower_ == "rights" and t.i > start
+         and doc[t.i - 1].lower_ == "all"), None)
+    if reserved is not None:
+        end = reserved - 1
     while end > start and (
         doc[end - 1].is_punct
         or doc[end - 1].tag_ == "POS"
