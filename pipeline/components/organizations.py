@@ -589,9 +589,9 @@ def _repeated_names(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
 
 
 def _without_colon_datelines(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
-    """A place before a colon that opens a sentence, with a name just after it, is the
-    story's dateline ("Bengaluru: Acme Ltd on Friday reported"), whatever the tagger called
-    it; a headline's "Acme: profit rises" names no other company and stays."""
+    """A place before a colon that opens a sentence, with a name just after it or tagged a
+    place, is the story's dateline ("Bengaluru: Acme Ltd on Friday reported"), whatever the
+    tagger called it; a headline's "Acme: profit rises" names no other company and stays."""
     starts = {c.start for c in named}
     kept = []
     for cand in named:
@@ -601,7 +601,10 @@ def _without_colon_datelines(doc: Doc, named: list[_Candidate]) -> list[_Candida
             opens
             and colon + 1 < len(doc)
             and doc[colon].text == ":"
-            and (colon + 1 in starts or (colon + 2 in starts and doc[colon + 1].is_space))
+            and (
+                any(colon < start <= colon + 6 for start in starts)  # "Chennai: Auto parts
+                or doc[cand.start].ent_type_ in ("GPE", "LOC", "NORP")  # maker Acme Ltd"
+            )
         ):
             continue
         kept.append(cand)
