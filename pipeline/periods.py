@@ -261,7 +261,7 @@ def _patterns() -> dict[str, str]:
     sep = r"\s*,?\s*"
     date_md = rf"(?P<em>{month}){sep}(?P<ed>\d{{1,2}})(?:st|nd|rd|th)?\b(?:{sep}(?P<ey>{_YEAR}))?"
     date_dm = (
-        rf"(?P<ed2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<em2>{month})"
+        rf"(?<![\d.,$£€])(?P<ed2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<em2>{month})"
         rf"(?:{sep}(?P<ey2>{_YEAR}))?"
     )
     date_m = rf"(?:end[\s-]+(?:of\s+)?)?(?P<em3>{month})(?:{sep}(?P<ey3>{_YEAR}))?"
@@ -401,7 +401,7 @@ def _rules() -> tuple[_Rule, ...]:
         _Rule(
             _c(
                 rf"(?P<m>{month}){sep}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d%])(?:{sep}{y})?"
-                rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{month})(?:{sep}{_year_re('y2')})?"
+                rf"|(?<![\d.,$£€])(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{month})(?:{sep}{_year_re('y2')})?"
             ),
             _build_date,
         ),
