@@ -339,6 +339,7 @@ def drop_dividend_rate_periods(seg: Span, resolved: list[Resolved]) -> None:
         if r.cand.metric == "dividend_per_share" and (
             (expr is not None and expr.text.casefold() in vocab.rate_adjectives)
             or (cue is not None and tokens.phrase(cue).endswith(" rate"))
+            or (cue is not None and _rate_before(seg, cue))  # "a $0.36 annualized dividend"
         ):
             r.period = None
     if any(t.lower_ in vocab.declarations for t in seg) and not vocab.period_dividends.search(
@@ -347,6 +348,11 @@ def drop_dividend_rate_periods(seg: Span, resolved: list[Resolved]) -> None:
         for r in resolved:
             if r.cand.metric == "dividend_per_share" and not definite_period(r.cand):
                 r.period = None
+
+
+def _rate_before(seg: Span, cue: Span) -> bool:
+    rates = vocabulary.load().rate_adjectives
+    return any(t.lower_ in rates for t in seg.doc[max(cue.start - 2, seg.start) : cue.start])
 
 
 def forecast_years(
