@@ -17,3 +17,9 @@ def test_each_wire_table_row_is_a_segment_of_its_own(nlp) -> None:  # type: igno
 def test_headline_end() -> None:
     assert segments.headline_end("Halden Corp posts record profit\nHalden Corp said ...") == 31
     assert segments.headline_end("Halden Corp said revenue rose to $4 million.") == -1
+
+
+def test_a_headline_printed_twice_ends_after_its_second_copy() -> None:
+    head = "Halden Corp Q2 profit falls 21%"
+    text = f"{head}  {head}  By Staff  Halden Corp said its profit fell 21 per cent."
+    assert segments.headline_end(text) == 2 * len(head) + 2

@@ -27,10 +27,14 @@ _SENTENCE_END = re.compile(r"\S\s?[.!?]\s+(?=[A-Z])")
 
 def headline_end(text: str) -> int:
     """Where a headline ends: at its first line break or wide gap (but "Acme to Issue  -
-    Dividend of $0.29" keeps its dash separator), else, run into the body, at the end of a
-    title-cased first sentence ("Acme Plc to Issue Dividend of $0.29 on October 30th .")."""
+    Dividend of $0.29" keeps its dash separator), after its second copy when the page
+    prints it twice, else, run into the body, at the end of a title-cased first sentence
+    ("Acme Plc to Issue Dividend of $0.29 on October 30th .")."""
     gap = _WIDE_GAP.search(text, 0, 250)
     if gap is not None:
+        headline = text[: gap.start()].strip()
+        if headline and text[gap.end() :].startswith(headline):  # a page that prints it twice
+            return gap.end() + len(headline)
         return gap.start()
     stop = _SENTENCE_END.search(text, 0, 250)
     if stop is None:
