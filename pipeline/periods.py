@@ -388,7 +388,12 @@ def _rules() -> tuple[_Rule, ...]:
         _Rule(_c(r"\bFY\s*'?(?P<yy>\d{2})(?!\d)"), _build_fiscal_year),
         _Rule(_c(rf"{y}\s*/\s*(?P<y2>\d{{2}}|\d{{4}})(?!\d)"), _build_fiscal_year),
         _Rule(
-            _c(rf"(?P<m1>{month})\s*(?:-|–|to|through)\s*(?P<m2>{month})(?:{sep}{y})?"),
+            _c(
+                rf"(?P<m1>{month})\s*(?:-|–|to|through)\s*(?P<m2>{month})(?:{sep}{y})?"
+                # "the April-June quarter of the previous fiscal"
+                rf"(?:\s+quarter\s+of\s+(?:the\s+)?(?P<yrel>last|previous|prior|preceding)\s+"
+                rf"(?:{fiscal}(?:\s+year)?|year)\b)?"
+            ),
             _build_month_range,
         ),
         _Rule(
@@ -435,8 +440,10 @@ def _rules() -> tuple[_Rule, ...]:
                 rf"(?:the\s+)?(?:same|corresponding|comparable|year[\s-]ago|prior[\s-]year|"
                 rf"year[\s-]earlier)\s+(?:year[\s-]ago\s+|year[\s-]earlier\s+)?"
                 rf"(?P<u>period|{quarter}|{half}|months?|year|time)"
-                rf"(?:\s+(?:a\s+year\s+(?:ago|earlier|before)|(?:of\s+|in\s+)?last\s+year"
-                rf"|(?:of|in)\s+the\s+(?:previous|prior|preceding)\s+year|(?:of|in)\s+{y}))?"
+                rf"(?:\s+(?:a\s+year\s+(?:ago|earlier|before)"
+                rf"|(?:of\s+|in\s+)?last\s+(?:{fiscal}(?:\s+year)?|year)"  # "last fiscal"
+                rf"|(?:of|in)\s+the\s+(?:previous|prior|preceding)\s+(?:{fiscal}(?:\s+year)?|year)"
+                rf"|(?:of|in)\s+{y}))?"
                 rf"|\b(?:a|one)\s+year\s+(?:ago|earlier|before)|\byear[\s-](?:ago|earlier)\b"
                 rf"|\bthe\s+year\s+(?:before|earlier)|\bthe\s+(?:previous|prior|preceding)\s+year"
             ),
@@ -692,7 +699,10 @@ def _build_month_range(m: re.Match[str]) -> PeriodExpr | None:
     first, last = _month_no(m.group("m1")), _month_no(m.group("m2"))
     if first is None or last is None or first == last:
         return None
-    return _expr(m, "range", index=first, month_end=last, year=_int(_g(m, "y")))
+    return _expr(
+        m, "range", index=first, month_end=last, year=_int(_g(m, "y")),
+        year_offset=-1 if _g(m, "yrel") else None,
+    )
 
 
 def _build_end_of(m: re.Match[str]) -> PeriodExpr | None:
