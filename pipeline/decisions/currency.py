@@ -111,7 +111,7 @@ def stated_dollar(doc: Doc, salient: str | None) -> str:
     stated = _FIGURES_IN.search(text)
     if stated is not None:  # "Figures for Acme are in Canadian dollars."
         return _dollar_named(stated.group(1)) or "USD"
-    lead = text[:300]
+    lead = text[:400]
     for code, in_name, dateline in _dollar_places():
         if (salient and in_name.search(salient)) or dateline.search(lead):
             return code  # "CALGARY -- ... $412 million ... US$2.7 billion": "$" is the local one
@@ -161,7 +161,8 @@ def _dollar_places() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]
         names = "|".join(re.escape(p) for p in places)
         in_name = re.compile(rf"\b(?:{names})\b")
         dateline = re.compile(
-            rf"(?:^|\n)\s*(?:{names})\b[^\n]{{0,30}}?(?:\(Reuters\)\s*)?[-\u2013\u2014]",
+            # at a line's start, or a flattened page's wide gap ("Share  SYDNEY (Reuters) -")
+            rf"(?:^|\n|\s\s)\s*(?:{names})\b[^\n]{{0,30}}?(?:\(Reuters\)\s*)?[-\u2013\u2014]",
             re.IGNORECASE,
         )
         patterns.append((code, in_name, dateline))
