@@ -1308,6 +1308,9 @@ def _naming_vote(expr: PeriodExpr, end: date) -> str | None:
     return None
 
 
+_WEEK_YEAR_DAYS = 7
+
+
 def _stated(text: str, published: date | None) -> Iterator[tuple[int, str | None]]:
     """(first month of the fiscal year, naming or None) for each statement in the text."""
     for expr in find_period_expressions(text):
@@ -1323,7 +1326,12 @@ def _stated(text: str, published: date | None) -> Iterator[tuple[int, str | None
             remaining = 0
         else:
             continue
-        last_month = (expr.end_month - 1 + remaining) % 12 + 1
+        end_month = expr.end_month
+        if expr.end_day is not None and expr.end_day <= _WEEK_YEAR_DAYS:
+            # a 52/53-week year ends on the Saturday nearest its month's end: "the quarter
+            # ended Nov. 2" closes October, "fiscal year ends on Feb. 1" closes January
+            end_month = (end_month - 2) % 12 + 1
+        last_month = (end_month - 1 + remaining) % 12 + 1
         naming = None
         if expr.kind == "year":
             resolved = _resolve_ending(expr, CALENDAR_YEAR, published=published, reference=None)

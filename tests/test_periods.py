@@ -220,6 +220,10 @@ def test_numeric_dates_parse() -> None:
         ("Net profit in the fiscal 2004-05 , ended August 31 , 2005 rose.", 9),
         ("The target is for its new fiscal year, which runs until March 2016.", 4),
         ("Results for the third quarter ended September 30, 2015 were weak.", 1),
+        # a 52/53-week retail year: ending on Feb. 1 it closes January
+        ("The company's fiscal year ends on Feb. 1, 2016.", 2),
+        ("Net income for the third quarter ended Oct. 31, 2015 was lower.", 2),
+        ("Net income for the third quarter ended Nov. 2, 2015 was lower.", 2),
     ],
 )
 def test_stated_calendar(text: str, start_month: int) -> None:
