@@ -209,7 +209,13 @@ def _named(span: Span, via: Via) -> _Candidate | None:
         return None  # but a fund before its ticker may hold a number: "Acme S&P 100 ETF"
     if not any(t.text[:1].isupper() for t in span) or span.root.lower_ in word_set("metric_nouns"):
         return None
-    if _is_role(span) or _in_navigation(span) or _is_dateline(span) or _place_of_base(span):
+    if (
+        _is_role(span)
+        or _in_navigation(span)
+        or _is_dateline(span)
+        or _place_of_base(span)
+        or _is_byline(span)
+    ):
         return None
     name = canonical_name(span.text)
     if len(name) < 2 or is_news_outlet(span.text) or is_news_outlet(name):
@@ -221,6 +227,19 @@ def _named(span: Span, via: Via) -> _Candidate | None:
         return None
     kind, parent = kind_of(name)
     return _Candidate(span.start, span.end, OrgMention(name, kind, parent, via))
+
+
+def _is_byline(span: Span) -> bool:
+    """ "By Marcus Reyes" opening a line or, on a flattened page, after a wide gap: the
+    writer, not a company (a mid-sentence "acquired by Acme Corp" is lower case)."""
+    doc = span.doc
+    i = span.start - 1
+    if i < 0 or doc[i].text != "By":
+        return False
+    if i == 0:
+        return True
+    gap = doc[i - 1].text if doc[i - 1].is_space else doc[i - 1].whitespace_
+    return "\n" in gap or doc[i - 1].is_space
 
 
 def _place_of_base(span: Span) -> bool:
