@@ -15,6 +15,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from . import attribute_rules, components, screening
@@ -85,8 +86,27 @@ def load_pipeline(model: str | Path | None = None, *, settings: Settings | None 
         aliases = settings.aliases
     if aliases is not None:
         read_user_aliases(aliases)  # a bad file fails before the model loads
-    nlp = attribute_rules.speed_up(load_base_model(settings))
+    nlp = attribute_rules.speed_up(split_glued_datelines(load_base_model(settings)))
     return add_components(nlp, aliases=aliases)
+
+
+# A press-release wire's dateline glued to the company: "DENVER--(BUSINESS WIRE)--Acme Inc."
+# is one token to the English tokenizer, which hides the company's name from the tagger.
+_DATELINE_INFIXES = (r"(?<=[\w)])--(?=[\w(])", r"(?<=-)\((?=[A-Z])", r"(?<=[A-Z])\)(?=-)")
+
+
+def split_glued_datelines(nlp: Language) -> Language:
+    """The model's tokenizer, also splitting a wire's "--(" and ")--" between words."""
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):
+        return nlp  # a caller's own tokenizer is left alone
+    pattern = getattr(tokenizer.infix_finditer, "__self__", None)
+    current = pattern.pattern if isinstance(pattern, re.Pattern) else ""
+    if _DATELINE_INFIXES[0] in current:
+        return nlp
+    infixes = [*(nlp.Defaults.infixes or ()), *_DATELINE_INFIXES]
+    tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    return nlp
 
 
 @dataclass(slots=True)

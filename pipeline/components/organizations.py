@@ -118,6 +118,7 @@ class OrganizationAnnotator:
         named = _resolve_overlaps([*named, *_described_units(doc, named)])
         named = _with_named_units(doc, _without_brands(doc, named))
         named = _without_colon_datelines(doc, named)
+        named = [c for c in named if not _held_by_described(doc, c)]
         coref, discourse = _coreferent_mentions(doc, named)
         found = sorted([*named, *coref], key=lambda c: c.start)
         spans = []
@@ -215,6 +216,7 @@ def _named(span: Span, via: Via) -> _Candidate | None:
         or _is_dateline(span)
         or _place_of_base(span)
         or _is_byline(span)
+        or _industry_label(span)
     ):
         return None
     name = canonical_name(span.text)
@@ -227,6 +229,18 @@ def _named(span: Span, via: Via) -> _Candidate | None:
         return None
     kind, parent = kind_of(name)
     return _Candidate(span.start, span.end, OrgMention(name, kind, parent, via))
+
+
+def _industry_label(span: Span) -> bool:
+    """ "which belongs to the Zacks Manufacturing - General Industrial industry": the name
+    of an industry, run on to its head word."""
+    doc = span.doc
+    for token in doc[span.end : min(span.end + 6, len(doc))]:
+        if token.lower_ in ("industry", "industries", "sector"):
+            return True
+        if not (token.text[:1].isupper() or token.text in ("-", "&", "and", ",")):
+            return False
+    return False
 
 
 def _is_byline(span: Span) -> bool:
@@ -607,6 +621,26 @@ def _repeated_names(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
     return found
 
 
+def _held_by_described(doc: Doc, cand: _Candidate) -> bool:
+    """A company named as what another owns: "Acme Bancorp, the holding company for Acme
+    Savings Bank, reported", "The owner of the Saltbush and Hearthwell chains reported".
+    The figures are the owner's; the subsidiary is only its description."""
+    node = doc[cand.end - 1]
+    for _ in range(4):
+        head = node.head
+        if head.i == node.i:
+            return False
+        if head.dep_ == "prep" or head.lower_ in ("of", "for"):
+            owner = head.head
+            modifiers = {c.lower_ for c in owner.children if c.dep_ in ("compound", "amod")}
+            return head.lower_ in ("of", "for") and (
+                owner.lower_ in ("owner", "parent")
+                or (owner.lower_ == "company" and bool(modifiers & {"holding", "parent"}))
+            )
+        node = head
+    return False
+
+
 def _without_colon_datelines(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
     """A place before a colon that opens a sentence, with a name just after it or tagged a
     place, is the story's dateline ("Bengaluru: Acme Ltd on Friday reported"), whatever the
@@ -707,6 +741,10 @@ def _ticker_mentions(doc: Doc) -> list[_Candidate]:
                 _is_name_token(token)
                 or token.lower_ in _CONNECTORS
                 or token.text == "."
+                or (  # "Harlan Outdoor, Inc. (NYSE: HRLN)"
+                    token.text == ","
+                    and fold(doc[token.i + 1].text) in word_set("legal_suffixes")
+                )
                 or token.text[:1].isdigit()  # "iShares S&P 100 ETF (NYSEARCA:OEF)"
                 or _is_camel(token.text)  # "iShares", "eHealth"
                 or token.text[:1].isupper()  # "... S&P 100 ETF", "... Hedged FTSE Europe ETF"
