@@ -12,6 +12,8 @@ state none. This module only orders the decisions; each is testable on its own.
 
 from __future__ import annotations
 
+import math
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -189,30 +191,56 @@ def fact(doc: Doc, seg: Span, r: context.Resolved) -> Fact:
     )
 
 
+# Log-odds of a fact being right, per value of each sign, against the prior (1.7: six in
+# seven facts are right). Naive-Bayes estimates from the facts the pipeline gave on the
+# development gold files on 2026-12-03, rounded; on the project's own gold, which they
+# were not fitted on, they raise the ranking AUC from 0.61 to 0.66.
+_PRIOR = 1.7
+_LOG_ODDS: dict[str, dict[object, float]] = {
+    "lead": {True: 0.1, False: -0.2},  # in the headline or lead: the article's own subject
+    "table": {True: 0.4, False: -0.2},  # a wire or comparison table row
+    "via": {"ticker": 0.4, "gazetteer": -0.3, "coref": 0.4, "ner": -0.8, "pattern": -0.4,
+            "structure": -0.6},  # how the owner was named
+    "kind": {"count": 0.4, "percent": -0.9},
+    "change": {True: -1.0, False: 0.2},
+    "approximate": {True: -1.3, False: 0.1},
+    "comparative": {True: 0.2, False: -0.1},
+    "named_cue": {False: -0.9, True: 0.1},  # the metric word names no metric ("a share")
+    "default_metric": {True: -1.6, False: 0.1},  # no metric word at all
+    "status": {"actual": 0.1, "forecast": -0.8, "target": -0.4},
+    "rival_owners": {True: -0.4},  # other organizations could own it
+    "owner_source": {"before": -1.2, "block_subject": 1.0, "salient": -0.1,
+                     "structure": 0.1, "unlabelled": -0.6},
+    "loose_relation": {True: -2.2, False: 0.1},  # owner only hangs from the figure's phrase
+}
+_LOOSE_RELATIONS = frozenset({"hangs_from", "name_part", "ccomp"})
+_LEAD_CHARS = 300
+
+
 def confidence(
     cand: context.Candidate, org: OrgMention, seg: Span, status: str
 ) -> float:
-    """A ranking score from signs that a reading is direct (they separate right facts from
-    false positives on the development gold): a metric named by a cue, the organization
-    named in the same segment rather than carried over, a wire table row, a stock ticker,
-    a comparative ("from X") lower the risk; a hedged amount ("about"), a change figure and
-    a forecast or target raise it. The period's presence does not: stated periods are as
-    often wrong as inherited ones."""
-    doc = seg.doc
-    named_here = any(
-        o._.newsfacts_org is not None
-        and o._.newsfacts_org.via != "coref"
-        and o._.newsfacts_org.name == org.name
-        for o in span_index.starting_in(doc, organizations.SPANS_KEY, seg.start, seg.end)
-    )
-    score = 0.5
-    named_cue = cand.cue is not None and cand.cue._.newsfacts_metric.metric is not None
-    score += 0.12 if named_cue else 0.0
-    score += 0.08 if named_here else 0.0
-    score += 0.08 if segments.TABLE_ROW.search(seg.text) else 0.0
-    score += 0.05 if cand.comparative else 0.0
-    score -= 0.15 if cand.quantity.approximate else 0.0
-    score -= 0.10 if cand.change else 0.0
-    score -= 0.08 if status != "actual" else 0.0
-    score += {"ticker": 0.05, "ner": -0.03}.get(org.via, 0.0)
-    return round(max(0.05, min(score, 0.99)), 3)
+    """A ranking score from signs that a reading is direct, each weighted by how often it
+    went with right facts on the gold files (`_LOG_ODDS`): a lead or table figure, a ticker-
+    named owner, a count or a comparative rank higher; a change, a hedged amount, a missing
+    metric word, a forecast, an owner with rivals in the parse or found only loosely rank
+    lower. The period's presence says nothing: stated periods are as often wrong as
+    inherited ones."""
+    ranked = owner.ranked_owners(seg.doc, cand.span)
+    signs: dict[str, object] = {
+        "lead": seg.start_char < _LEAD_CHARS,
+        "table": bool(segments.TABLE_ROW.search(seg.text)),
+        "via": org.via,
+        "kind": cand.quantity.kind,
+        "change": cand.change,
+        "approximate": cand.quantity.approximate,
+        "comparative": cand.comparative,
+        "named_cue": cand.cue is not None and cand.cue._.newsfacts_metric.metric is not None,
+        "default_metric": "metric by default" in cand.notes,
+        "status": status,
+        "rival_owners": len({c.org.name for c in ranked}) > 1,
+        "owner_source": ranked[0].source if ranked else None,
+        "loose_relation": bool(ranked) and ranked[0].relation in _LOOSE_RELATIONS,
+    }
+    logit = _PRIOR + sum(_LOG_ODDS[name].get(value, 0.0) for name, value in signs.items())
+    return round(1.0 / (1.0 + math.exp(-logit)), 3)
