@@ -50,6 +50,10 @@ if not Span.has_extension("newsfacts_org"):
 _CONNECTORS = {"&", "and", "of", "/", "-", "'n'", "de", "du", "van", "von"}
 _NAME_DEPS = {"compound", "flat", "nmod", "appos"}
 _MAX_NAME_TOKENS = 8
+# Legal forms that also end ordinary phrases ("the Company", "a holding company", "the
+# Group"): a name before them needs the tagger's word.
+_LOOSE_SUFFIXES = frozenset({"company", "companies", "group", "holding", "holdings", "co",
+                             "cos", "corporation", "limited"})
 _LEAD_SENTENCES = 3
 _LEAD_TOKENS = 80
 _TICKER_WEIGHT = 3
@@ -103,6 +107,7 @@ class OrganizationAnnotator:
                 *_bracketed_mentions(doc),
                 *self._gazetteer_mentions(doc),
                 *_entity_mentions(doc, tickers),
+                *_registered_names(doc),
             ]
         )
         named = _resolve_overlaps([*_bracketed_symbols(doc, named), *named])
@@ -319,7 +324,10 @@ def _trimmed(span: Span) -> Span:
     if comma is not None and is_news_outlet(doc[start:comma].text):
         start = comma + 1
     dash = next((t.i for t in doc[start:end] if t.text in _DASHES and t.i > start), None)
-    if dash is not None and doc[dash - 1].whitespace_ and doc[start:dash].text.isupper():
+    if dash is not None and doc[dash - 1].whitespace_ and (
+        doc[start:dash].text.isupper()
+        or any(t.ent_type_ == "DATE" for t in doc[start:dash])  # "May 21 - Acme Co Ltd"
+    ):
         start = dash + 1
     reserved = next(  # "Bloomberg L.P. All Rights Reserved": a copyright line's tail
         (t.i for t in doc[start:end] if t.lower_ == "rights" and t.i > start
@@ -823,14 +831,50 @@ def _without_tails(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
 def _entity_mentions(doc: Doc, tickers: set[int]) -> list[_Candidate]:
     found = []
     for ent in doc.ents:
-        if ent.label_ != "ORG" or not tickers.isdisjoint(range(ent.start, ent.end)):
+        if not tickers.isdisjoint(range(ent.start, ent.end)):
+            continue
+        # a "person" or "place" with a legal form is a company: "Vaskiluoto Oyj proposes"
+        registered = (
+            ent.label_ in ("PERSON", "GPE", "NORP", "WORK_OF_ART", "PRODUCT")
+            and len(ent) > 1
+            and fold(ent[-1].text) in word_set("legal_suffixes")
+            and ent[-1].text[:1].isupper()
+        )
+        if ent.label_ != "ORG" and not registered:
             continue
         start, end = ent.start, ent.end
         while end < len(doc) and not doc[end - 1].whitespace_ and doc[end].is_alpha:
             end += 1
-        span = _named(doc[start:end], "ner")
+        span = _named(doc[start:end], "ner" if ent.label_ == "ORG" else "pattern")
         if span is not None:
             found.append(span)
+    return found
+
+
+def _registered_names(doc: Doc) -> list[_Candidate]:
+    """Capitalised words before a legal form are a company whatever the tagger made of
+    them: "Ashdown Breweries Plc said", "Vaskiluoto Oyj proposes"."""
+    suffixes = word_set("legal_suffixes") - _LOOSE_SUFFIXES
+    found = []
+    for token in doc:
+        if fold(token.text) not in suffixes or not token.text[:1].isupper() or token.i == 0:
+            continue
+        start = token.i
+        while (
+            start > token.sent.start
+            and token.i - start < _MAX_NAME_TOKENS
+            and not doc[start - 1].is_space
+            and "\n" not in doc[start - 1].whitespace_
+            and (_is_name_token(doc[start - 1]) or doc[start - 1].lower_ in ("&", "and", "of"))
+        ):
+            start -= 1
+        while start < token.i and doc[start].lower_ in ("&", "and", "of"):
+            start += 1
+        if start == token.i:
+            continue
+        candidate = _named(doc[start : token.i + 1], "pattern")
+        if candidate is not None:
+            found.append(candidate)
     return found
 
 
