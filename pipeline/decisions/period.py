@@ -74,8 +74,10 @@ def assign_periods(doc: Doc, candidates: list[Candidate], period_spans: list[Spa
         return
     taken: set[int] = set()
     ordered = sorted(candidates, key=lambda c: c.span.start)
+    labelled = _year_labels(doc, ordered, period_spans)
+    taken.update(p.start for p in labelled.values())
     for index, cand in enumerate(ordered):
-        if not cand.comparative:
+        if not cand.comparative or id(cand) in labelled:
             continue
         limit = ordered[index + 1].span.start if index + 1 < len(ordered) else 10**9
         after = [
@@ -101,7 +103,7 @@ def assign_periods(doc: Doc, candidates: list[Candidate], period_spans: list[Spa
             cand.period_expr = chosen[0]
             taken.add(chosen[0].start)
     free = [p for p in period_spans if p.start not in taken]
-    current = [c for c in ordered if not c.comparative]
+    current = [c for c in ordered if not c.comparative and id(c) not in labelled]
     for cand in current:
         own = [
             p for p in free
@@ -113,6 +115,29 @@ def assign_periods(doc: Doc, candidates: list[Candidate], period_spans: list[Spa
         cand.period_options = [c.span for c in rank_periods(doc, cand.span, own)]
         if cand.period_options:
             cand.period_expr = cand.period_options[0]
+
+
+def _year_labels(
+    doc: Doc, ordered: list[Candidate], period_spans: list[Span]
+) -> dict[int, Span]:
+    """A British results story's bracketed label, "revenue of £612m (2018: £571m)": the year
+    before the colon is the bracketed figure's alone. Keyed by the candidate's id."""
+    labelled: dict[int, Span] = {}
+    for p in period_spans:
+        if not (p.start > 0 and p.end < len(doc)):
+            continue
+        if doc[p.start - 1].text != "(" or doc[p.end].text != ":":
+            continue
+        following = next((c for c in ordered if c.span.start >= p.end), None)
+        if following is not None and following.span.start - p.end <= 2:
+            # the company's own year, and a comparative: it does not move the article's
+            expr = p._.newsfacts_period
+            if expr.kind == "year" and not expr.fiscal:
+                p._.newsfacts_period = replace(expr, fiscal=True)
+            following.period_expr = p
+            following.comparative = True
+            labelled[id(following)] = p
+    return labelled
 
 
 def date_by_events(doc: Doc, period_spans: list[Span], candidates: list[Candidate]) -> None:
