@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
@@ -243,6 +243,61 @@ def _year_re(name: str) -> str:
 class _Rule:
     pattern: re.Pattern[str]
     build: Callable[[re.Match[str]], PeriodExpr | None]
+    folded: re.Pattern[str] | None = field(init=False, default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.pattern.flags & re.IGNORECASE:
+            object.__setattr__(self, "folded", _case_folded(self.pattern))
+
+    def finditer(self, text: str, lowered: str | None) -> Iterator[re.Match[str]]:
+        """`pattern.finditer(text)`, scanned over `lowered` (`_lowered(text)`) when given.
+
+        Python's `re` checks the first letter of each alternative cheaply only when it
+        matches case-sensitively, so the case-folded pattern over the lowered text finds
+        the same matches in about half the time (2.9 s -> 1.5 s over 1,000 screened bench
+        stories). Each is read again at its start from the original text, so groups and
+        text are the original's; one that does not come back the same (only possible after
+        an empty match) sends the rule back to the plain scan.
+        """
+        if lowered is None or self.folded is None:
+            yield from self.pattern.finditer(text)
+            return
+        found = []
+        for folded in self.folded.finditer(lowered):
+            match = self.pattern.match(text, folded.start())
+            if match is None or match.span() != folded.span():
+                yield from self.pattern.finditer(text)
+                return
+            found.append(match)
+        yield from found
+
+
+def _case_folded(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` without IGNORECASE, its letters lowered (escapes and `(?P<` kept)."""
+    source = re.sub(
+        r"\\.|\(\?P|[A-Z]", lambda m: m.group() if len(m.group()) > 1 else m.group().lower(),
+        pattern.pattern,
+    )
+    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+
+
+_ASCII_LETTER = re.compile("[a-z]", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _folds_safely(char: str) -> bool:
+    """A character outside ASCII that lowers to one character matching no ASCII letter
+    ("é", "€", "’"; not "K" the Kelvin sign, "ſ" or "İ"), so lowering cannot change what
+    an ASCII pattern letter matches."""
+    return len(char.lower()) == 1 and not _ASCII_LETTER.fullmatch(char)
+
+
+def _lowered(text: str) -> str | None:
+    """`text.lower()` when a case-sensitive match on it is a case-insensitive match on
+    `text` (the same length, no character matching an ASCII letter it is not); else None."""
+    if not text.isascii() and not all(_folds_safely(c) for c in set(text) if ord(c) > 127):
+        return None
+    return text.lower()
 
 
 @cache
@@ -817,8 +872,9 @@ def _find_period_expressions(text: str) -> tuple[PeriodExpr, ...]:
     """Cached for more documents than an `nlp.pipe` batch holds (32): the periods component
     reads a whole batch before the assembler's `stated_calendar` reads the same texts."""
     found: list[tuple[int, int, int, PeriodExpr]] = []
+    lowered = _lowered(text)
     for rank, rule in enumerate(_rules()):
-        for match in rule.pattern.finditer(text):
+        for match in rule.finditer(text, lowered):
             if match.end() == match.start():
                 continue
             expr = rule.build(match)
