@@ -243,6 +243,7 @@ def _year_re(name: str) -> str:
 class _Rule:
     pattern: re.Pattern[str]
     build: Callable[[re.Match[str]], PeriodExpr | None]
+    needs_month: bool = False  # every match holds a month name: skip texts that name none
     folded: re.Pattern[str] | None = field(init=False, default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -270,6 +271,13 @@ class _Rule:
                 return
             found.append(match)
         yield from found
+
+
+@cache
+def _month_pattern(*, folded: bool) -> re.Pattern[str]:
+    """The month names the rules read (case-folded for the lowered text)."""
+    pattern = _c(_patterns()["month"])
+    return _case_folded(pattern) if folded else pattern
 
 
 def _case_folded(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -382,9 +390,9 @@ def _rules() -> tuple[_Rule, ...]:
         r"(?!\s*,?\s*\d)"
     )
     return (
-        _Rule(_c(ended), _build_ended),
-        _Rule(re.compile(wire_ended, re.IGNORECASE), _build_ended),
-        _Rule(_c(wire_year), _build_ended),  # a wire headline's "YEAR NOV 30 LOSS"
+        _Rule(_c(ended), _build_ended, True),
+        _Rule(re.compile(wire_ended, re.IGNORECASE), _build_ended, True),
+        _Rule(_c(wire_year), _build_ended, True),  # a wire headline's "YEAR NOV 30 LOSS"
         _Rule(  # a wire table's "Ended Feb 28" line: the headline's period, ending then
             re.compile(
                 rf"^[ \t]*(?:periods?\s+)?(?P<verb>ended)\s+(?P<em>{p['month']})\s*"
@@ -392,8 +400,11 @@ def _rules() -> tuple[_Rule, ...]:
                 re.MULTILINE | re.IGNORECASE,
             ),
             _build_ended,
+            True,
         ),
-        _Rule(_c(rf"(?:the|its)\s+{p['dated']}[\s-]+{fiscal}[\s-]+year\b"), _build_ended),
+        _Rule(
+            _c(rf"(?:the|its)\s+{p['dated']}[\s-]+{fiscal}[\s-]+year\b"), _build_ended, True
+        ),
         _Rule(
             _c(
                 rf"{year_first}(?:{fiscal}[\s-]+)?(?P<ord>{ordinal})[\s-]+(?:{fiscal}[\s-]+)?"
@@ -412,6 +423,7 @@ def _rules() -> tuple[_Rule, ...]:
                 rf"(?![\w-])(?:\s+(?:of\s+)?{_year_re('ey3')}|\s+(?P<yrel>{rel})\s+year\b)?"
             ),
             _build_month_named,
+            True,
         ),
         _Rule(
             _c(
@@ -445,6 +457,7 @@ def _rules() -> tuple[_Rule, ...]:
         _Rule(
             _c(rf"(?P<m1>{month})\s*(?:-|–|to|through)\s*(?P<m2>{month})(?:{sep}{y})?"),
             _build_month_range,
+            True,
         ),
         _Rule(
             _c(
@@ -459,6 +472,7 @@ def _rules() -> tuple[_Rule, ...]:
                 rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{month})(?:{sep}{_year_re('y2')})?"
             ),
             _build_date,
+            True,
         ),
         _Rule(
             _c(
@@ -473,6 +487,7 @@ def _rules() -> tuple[_Rule, ...]:
                 rf"|(?P<m2>{month}){sep}{_year_re('y2')}"
             ),
             _build_month,
+            True,
         ),
         _Rule(
             _c(
@@ -873,7 +888,11 @@ def _find_period_expressions(text: str) -> tuple[PeriodExpr, ...]:
     reads a whole batch before the assembler's `stated_calendar` reads the same texts."""
     found: list[tuple[int, int, int, PeriodExpr]] = []
     lowered = _lowered(text)
+    month = _month_pattern(folded=lowered is not None)
+    names_month = month.search(text if lowered is None else lowered) is not None
     for rank, rule in enumerate(_rules()):
+        if rule.needs_month and not names_month:
+            continue
         for match in rule.finditer(text, lowered):
             if match.end() == match.start():
                 continue
