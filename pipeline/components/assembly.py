@@ -67,7 +67,7 @@ class FactAssembler:
                 any(t.char_start < segment.end_char and segment.start_char < t.char_end
                     for t in tables)  # read cell by cell above
                 or hygiene.is_excluded(doc, segment.start_char)
-                or hygiene.caption_sentence(segment.text)
+                or hygiene.caption_sentence(span_index.span_text(segment))
                 or result.hypothetical(segment)
             ):
                 continue
@@ -181,7 +181,7 @@ def fact(doc: Doc, seg: Span, r: context.Resolved) -> Fact:
         status=r.status,
         char_start=q.char_start,
         char_end=q.char_end,
-        evidence=" ".join(seg.text.split()),
+        evidence=" ".join(span_index.span_text(seg).split()),
         confidence=confidence(cand, org, seg, r.status),
         published=doc._.newsfacts_published,
         source=doc._.newsfacts_source,
@@ -209,7 +209,7 @@ def confidence(
     named_cue = cand.cue is not None and cand.cue._.newsfacts_metric.metric is not None
     score += 0.12 if named_cue else 0.0
     score += 0.08 if named_here else 0.0
-    score += 0.08 if segments.TABLE_ROW.search(seg.text) else 0.0
+    score += 0.08 if segments.TABLE_ROW.search(span_index.span_text(seg)) else 0.0
     score += 0.05 if cand.comparative else 0.0
     score -= 0.15 if cand.quantity.approximate else 0.0
     score -= 0.10 if cand.change else 0.0
