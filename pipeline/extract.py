@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-from . import attribute_rules, components, screening
+from . import attribute_rules, components, lemmatizer, screening
 from .documents import Document, DocumentError
 from .errors import ConfigError
 from .facts import Fact
@@ -86,7 +86,9 @@ def load_pipeline(model: str | Path | None = None, *, settings: Settings | None 
         aliases = settings.aliases
     if aliases is not None:
         read_user_aliases(aliases)  # a bad file fails before the model loads
-    nlp = attribute_rules.speed_up(split_glued_datelines(load_base_model(settings)))
+    nlp = lemmatizer.speed_up(
+        attribute_rules.speed_up(split_glued_datelines(load_base_model(settings)))
+    )
     return add_components(nlp, aliases=aliases)
 
 

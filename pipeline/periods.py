@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
@@ -243,6 +243,69 @@ def _year_re(name: str) -> str:
 class _Rule:
     pattern: re.Pattern[str]
     build: Callable[[re.Match[str]], PeriodExpr | None]
+    needs_month: bool = False  # every match holds a month name: skip texts that name none
+    folded: re.Pattern[str] | None = field(init=False, default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.pattern.flags & re.IGNORECASE:
+            object.__setattr__(self, "folded", _case_folded(self.pattern))
+
+    def finditer(self, text: str, lowered: str | None) -> Iterator[re.Match[str]]:
+        """`pattern.finditer(text)`, scanned over `lowered` (`_lowered(text)`) when given.
+
+        Python's `re` checks the first letter of each alternative cheaply only when it
+        matches case-sensitively, so the case-folded pattern over the lowered text finds
+        the same matches in about half the time (2.9 s -> 1.5 s over 1,000 screened bench
+        stories). Each is read again at its start from the original text, so groups and
+        text are the original's; one that does not come back the same (only possible after
+        an empty match) sends the rule back to the plain scan.
+        """
+        if lowered is None or self.folded is None:
+            yield from self.pattern.finditer(text)
+            return
+        found = []
+        for folded in self.folded.finditer(lowered):
+            match = self.pattern.match(text, folded.start())
+            if match is None or match.span() != folded.span():
+                yield from self.pattern.finditer(text)
+                return
+            found.append(match)
+        yield from found
+
+
+@cache
+def _month_pattern(*, folded: bool) -> re.Pattern[str]:
+    """The month names the rules read (case-folded for the lowered text)."""
+    pattern = _c(_patterns()["month"])
+    return _case_folded(pattern) if folded else pattern
+
+
+def _case_folded(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` without IGNORECASE, its letters lowered (escapes and `(?P<` kept)."""
+    source = re.sub(
+        r"\\.|\(\?P|[A-Z]", lambda m: m.group() if len(m.group()) > 1 else m.group().lower(),
+        pattern.pattern,
+    )
+    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+
+
+_ASCII_LETTER = re.compile("[a-z]", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _folds_safely(char: str) -> bool:
+    """A character outside ASCII that lowers to one character matching no ASCII letter
+    ("é", "€", "’"; not "K" the Kelvin sign, "ſ" or "İ"), so lowering cannot change what
+    an ASCII pattern letter matches."""
+    return len(char.lower()) == 1 and not _ASCII_LETTER.fullmatch(char)
+
+
+def _lowered(text: str) -> str | None:
+    """`text.lower()` when a case-sensitive match on it is a case-insensitive match on
+    `text` (the same length, no character matching an ASCII letter it is not); else None."""
+    if not text.isascii() and not all(_folds_safely(c) for c in set(text) if ord(c) > 127):
+        return None
+    return text.lower()
 
 
 @cache
@@ -327,9 +390,9 @@ def _rules() -> tuple[_Rule, ...]:
         r"(?!\s*,?\s*\d)"
     )
     return (
-        _Rule(_c(ended), _build_ended),
-        _Rule(re.compile(wire_ended, re.IGNORECASE), _build_ended),
-        _Rule(_c(wire_year), _build_ended),  # a wire headline's "YEAR NOV 30 LOSS"
+        _Rule(_c(ended), _build_ended, True),
+        _Rule(re.compile(wire_ended, re.IGNORECASE), _build_ended, True),
+        _Rule(_c(wire_year), _build_ended, True),  # a wire headline's "YEAR NOV 30 LOSS"
         _Rule(  # a wire table's "Ended Feb 28" line: the headline's period, ending then
             re.compile(
                 rf"^[ \t]*(?:periods?\s+)?(?P<verb>ended)\s+(?P<em>{p['month']})\s*"
@@ -337,8 +400,11 @@ def _rules() -> tuple[_Rule, ...]:
                 re.MULTILINE | re.IGNORECASE,
             ),
             _build_ended,
+            True,
         ),
-        _Rule(_c(rf"(?:the|its)\s+{p['dated']}[\s-]+{fiscal}[\s-]+year\b"), _build_ended),
+        _Rule(
+            _c(rf"(?:the|its)\s+{p['dated']}[\s-]+{fiscal}[\s-]+year\b"), _build_ended, True
+        ),
         _Rule(
             _c(
                 rf"{year_first}(?:{fiscal}[\s-]+)?(?P<ord>{ordinal})[\s-]+(?:{fiscal}[\s-]+)?"
@@ -357,6 +423,7 @@ def _rules() -> tuple[_Rule, ...]:
                 rf"(?![\w-])(?:\s+(?:of\s+)?{_year_re('ey3')}|\s+(?P<yrel>{rel})\s+year\b)?"
             ),
             _build_month_named,
+            True,
         ),
         _Rule(
             _c(
@@ -395,6 +462,7 @@ def _rules() -> tuple[_Rule, ...]:
                 rf"(?:{fiscal}(?:\s+year)?|year)\b)?"
             ),
             _build_month_range,
+            True,
         ),
         _Rule(
             _c(
@@ -409,6 +477,7 @@ def _rules() -> tuple[_Rule, ...]:
                 rf"|(?<![\d.,$£€])(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{month})(?:{sep}{_year_re('y2')})?"
             ),
             _build_date,
+            True,
         ),
         _Rule(
             _c(
@@ -423,6 +492,7 @@ def _rules() -> tuple[_Rule, ...]:
                 rf"|(?P<m2>{month}){sep}{_year_re('y2')}"
             ),
             _build_month,
+            True,
         ),
         _Rule(
             _c(
@@ -832,8 +902,13 @@ def _find_period_expressions(text: str) -> tuple[PeriodExpr, ...]:
     """Cached for more documents than an `nlp.pipe` batch holds (32): the periods component
     reads a whole batch before the assembler's `stated_calendar` reads the same texts."""
     found: list[tuple[int, int, int, PeriodExpr]] = []
+    lowered = _lowered(text)
+    month = _month_pattern(folded=lowered is not None)
+    names_month = month.search(text if lowered is None else lowered) is not None
     for rank, rule in enumerate(_rules()):
-        for match in rule.pattern.finditer(text):
+        if rule.needs_month and not names_month:
+            continue
+        for match in rule.finditer(text, lowered):
             if match.end() == match.start():
                 continue
             expr = rule.build(match)

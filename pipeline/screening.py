@@ -55,8 +55,8 @@ def _rules() -> _Compiled:
         re.IGNORECASE,
     )
     not_after = "".join(rf"(?<!\b{re.escape(a)})" for a in rules.abbreviations)
-    sentence = re.compile(
-        rf".+?(?:(?<![A-Z])(?<!\b[A-Z][a-z]){not_after}[.!?]+(?=\s+[\"'A-Z(])|$)"
+    sentence = re.compile(  # (?=[.!?]) first: the lookbehinds run only before a full stop
+        rf".+?(?:(?=[.!?])(?<![A-Z])(?<!\b[A-Z][a-z]){not_after}[.!?]+(?=\s+[\"'A-Z(])|$)"
     )
     common = frozenset(w.casefold() for w in rules.common_capitals)
     return _Compiled(figure, sentence, rules.lead_sentences, rules.sentences_before, common)

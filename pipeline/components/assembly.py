@@ -69,7 +69,7 @@ class FactAssembler:
                 any(t.char_start < segment.end_char and segment.start_char < t.char_end
                     for t in tables)  # read cell by cell above
                 or hygiene.is_excluded(doc, segment.start_char)
-                or hygiene.caption_sentence(segment.text)
+                or hygiene.caption_sentence(span_index.span_text(segment))
                 or result.hypothetical(segment)
             ):
                 continue
@@ -183,7 +183,7 @@ def fact(doc: Doc, seg: Span, r: context.Resolved) -> Fact:
         status=r.status,
         char_start=q.char_start,
         char_end=q.char_end,
-        evidence=" ".join(seg.text.split()),
+        evidence=" ".join(span_index.span_text(seg).split()),
         confidence=confidence(cand, org, seg, r.status),
         published=doc._.newsfacts_published,
         source=doc._.newsfacts_source,
@@ -229,7 +229,7 @@ def confidence(
     ranked = owner.ranked_owners(seg.doc, cand.span)
     signs: dict[str, object] = {
         "lead": seg.start_char < _LEAD_CHARS,
-        "table": bool(segments.TABLE_ROW.search(seg.text)),
+        "table": bool(segments.TABLE_ROW.search(span_index.span_text(seg))),
         "via": org.via,
         "kind": cand.quantity.kind,
         "change": cand.change,

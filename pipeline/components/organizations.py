@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
+import numpy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -160,16 +162,23 @@ class OrganizationAnnotator:
 def _wrapped_listed_names(doc: Doc) -> list[_Candidate]:
     """A listed name that a line break splits ("Shell\nTransport per share")."""
     found = []
-    tokens = [(t.text, t.is_space, t.is_punct) for t in doc]  # read once, not per window
-    for i, (text, is_space, _) in enumerate(tokens):
-        if not is_space or "\n" not in text or i == 0:
-            continue
+    n = len(doc)
+    breaks = [
+        i for i in numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist() if i and "\n" in doc[i].text
+    ]
+    read: dict[int, tuple[str, bool, bool]] = {}  # only the tokens around line breaks, once
+    for i in breaks:
+        for k in range(max(0, i - _WRAP_WORDS), min(n, i + _WRAP_WORDS + 1)):
+            if k not in read:
+                t = doc[k]
+                read[k] = (t.text, t.is_space, t.is_punct)
+    for i in breaks:
         for before in range(1, _WRAP_WORDS + 1):
             for after in range(_WRAP_WORDS, 0, -1):
                 start, end = i - before, i + 1 + after
-                if start < 0 or end > len(tokens):
+                if start < 0 or end > n:
                     continue
-                words = tokens[start:i] + tokens[i + 1 : end]
+                words = [read[k] for k in range(start, i)] + [read[k] for k in range(i + 1, end)]
                 if any(w[1] for w in words) or words[0][2] or words[-1][2]:
                     continue
                 listed = lookup(" ".join(w[0] for w in words))
@@ -1117,9 +1126,10 @@ def _with_named_units(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
 
 def _unit_name(token: Token, named: list[_Candidate]) -> tuple[int, int] | None:
     """The token range of the name a unit word gives to a unit, if any."""
-    doc = token.doc
     word = token.lower_
-    possessed = any(c.dep_ == "poss" for c in token.children)
+    if word not in word_set("unit_words") and word not in word_set("unit_name_heads"):
+        return None  # every reading below needs one of the two (called for every token)
+    doc = token.doc
     if word in word_set("unit_words") and token.pos_ == "NOUN" and token.is_lower:
         start = token.i
         while start > token.sent.start and _unit_name_token(doc[start - 1], doc[start]):
@@ -1128,7 +1138,11 @@ def _unit_name(token: Token, named: list[_Candidate]) -> tuple[int, int] | None:
             start += 1
         if start < token.i:
             return start, token.i
-    elif word in word_set("unit_name_heads") and token.text[:1].isupper() and possessed:
+    elif (
+        word in word_set("unit_name_heads")
+        and token.text[:1].isupper()
+        and any(c.dep_ == "poss" for c in token.children)
+    ):
         start = token.i
         while start > token.sent.start and _unit_name_token(doc[start - 1], doc[start]):
             start -= 1
@@ -1407,7 +1421,11 @@ def _coreferent_mentions(doc: Doc, named: list[_Candidate]) -> tuple[list[_Candi
                     )
                 antecedent = discourse.focus(antecedent)
                 span = doc[token.i : token.i + 1]
-            elif token.pos_ in {"NOUN", "PROPN"} and _definite(token):
+            elif (
+                token.pos_ in {"NOUN", "PROPN"}
+                and (token.lower_ in company_heads or token.lower_ in unit_heads)
+                and _definite(token)
+            ):  # (any other word ends in `continue` below: skip reading its children)
                 if token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN":
                     continue
                 if doc[token.i - 1].pos_ == "PROPN" and doc[token.i - 1].i in taken:

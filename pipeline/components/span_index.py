@@ -7,7 +7,7 @@ of its time there). `spans(doc, key)` is the group as a plain list, built once;
 keep the group's own order, so callers see what a scan of the group would have given.
 
 `text(doc)` is `doc.text` built once: spaCy joins every token's text on each access, and
-the components read it about fifteen times per document.
+the components read it about fifteen times per document; `span_text(span)` slices it.
 
 The index is a cache, not an annotation: it lives in `doc.user_hooks` (never serialized),
 is rebuilt when the group is replaced or grows, and is dropped by `release` when the last
@@ -88,6 +88,12 @@ def text(doc: Doc) -> str:
     if cached is None or cached[0] != len(doc):
         cached = hooks[_TEXT] = (len(doc), doc.text)
     return str(cached[1])
+
+
+def span_text(span: Span) -> str:
+    """`span.text`, sliced from `text(span.doc)` (spaCy joins the span's tokens on each
+    access; the assembler reads each segment's text about ten times)."""
+    return text(span.doc)[span.start_char : span.end_char]
 
 
 def release(doc: Doc) -> None:

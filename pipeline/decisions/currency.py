@@ -54,12 +54,13 @@ def count_as_money(
     if not (
         bare
         and (metric in metric_rules.MONEY_ONLY or metric is None)
-        and (q.scale >= 1000 or segments.TABLE_ROW.search(seg.text) or share_label)
+        and (q.scale >= 1000 or segments.TABLE_ROW.search(span_index.span_text(seg)) or share_label)
     ):
         return None
     sibling = sibling_currency(doc, seg, span, ctx)
     labelled = cue.end == span.start
-    if sibling is not None or labelled or share_label or segments.TABLE_ROW.search(seg.text):
+    in_row = segments.TABLE_ROW.search(span_index.span_text(seg))
+    if sibling is not None or labelled or share_label or in_row:
         return sibling or ctx.default_currency or "USD"
     return None
 

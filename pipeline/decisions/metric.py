@@ -317,7 +317,7 @@ def final_metric(cand: Candidate, org: OrgMention, seg: Span) -> str | None:
         and q.scale == 1
         and abs(cand.value) < 100_000
         and _priced_at(seg.doc, cand.span.start, seg.start)
-        and not segments.TABLE_ROW.search(seg.text)
+        and not segments.TABLE_ROW.search(span_index.span_text(seg))
     ):
         return None  # "sales were light, with June/July going at 1,850 dlrs": a price
     if (

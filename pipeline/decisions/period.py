@@ -274,7 +274,8 @@ def date_balances(doc: Doc, seg: Span, resolved: list[Resolved], ctx: Context) -
 
 def habitual(seg: Span) -> bool:
     """A typical rate ("each year"): its figures do not inherit the article's period."""
-    return bool(vocabulary.load().habitual.search(" ".join(seg.text.split())))
+    text = " ".join(span_index.span_text(seg).split())
+    return bool(vocabulary.load().habitual.search(text))
 
 
 def carry_reference(
@@ -368,7 +369,7 @@ def drop_dividend_rate_periods(seg: Span, resolved: list[Resolved]) -> None:
         ):
             r.period = None
     if any(t.lower_ in vocab.declarations for t in seg) and not vocab.period_dividends.search(
-        seg.text
+        span_index.span_text(seg)
     ):
         for r in resolved:
             if r.cand.metric == "dividend_per_share" and not definite_period(r.cand):

@@ -92,13 +92,13 @@ def public_cue(doc: Doc, cue: Span) -> bool:
 def hypothetical(seg: Span) -> bool:
     """A segment that states what would have been, or an impact ("would have risen",
     "impact on"): its figures are no period's results."""
-    return bool(vocabulary.load().hypothetical.search(" ".join(seg.text.split())))
+    return bool(vocabulary.load().hypothetical.search(" ".join(span_index.span_text(seg).split())))
 
 
 def sums_over_years(seg: Span) -> bool:
     """ "has paid $9.04 a share in dividends over the past 20 years": sums over several
     years, no period's figures."""
-    return bool(vocabulary.load().multi_year.search(" ".join(seg.text.split())))
+    return bool(vocabulary.load().multi_year.search(" ".join(span_index.span_text(seg).split())))
 
 
 def range_members(doc: Doc, seg: Span, value_spans: list[Span]) -> set[int]:
@@ -106,7 +106,7 @@ def range_members(doc: Doc, seg: Span, value_spans: list[Span]) -> set[int]:
     a 0.9% increase", "a range of $5 million to $6 million" (FACTS.md: a range is not scored,
     and neither end is the figure)."""
     members: set[int] = set()
-    for m in _RANGE_OPENER.finditer(seg.text):
+    for m in _RANGE_OPENER.finditer(span_index.span_text(seg)):
         opener = doc.char_span(seg.start_char + m.start(), seg.start_char + m.end(),
                                alignment_mode="expand")
         if opener is None:

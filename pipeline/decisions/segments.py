@@ -8,7 +8,10 @@ the first decision taken, and a wrong split shows up as a figure joined to anoth
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
+import numpy
+from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc, Span
 
 from ..components import metrics, organizations, span_index, values
@@ -59,11 +62,13 @@ def segments(doc: Doc) -> list[Span]:
     out: list[Span] = []
     text = span_index.text(doc)
     inside_values = {i for v in doc.spans[values.SPANS_KEY] for i in range(v.start, v.end)}
+    spaces = numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist()  # only space tokens cut
     for sent in doc.sents:
         start = sent.start
-        for token in sent:
-            if token.i == start or not token.is_space or token.i in inside_values:
+        for i in spaces[bisect_left(spaces, sent.start) : bisect_left(spaces, sent.end)]:
+            if i == start or i in inside_values:
                 continue
+            token = doc[i]
             if "\n" not in token.text:
                 # scraped lists run together with wide gaps: "as follows:  Fourth Quarter
                 # 2018: 118% growth  Fiscal 2018: 95% ..."
@@ -104,13 +109,13 @@ def segments(doc: Doc) -> list[Span]:
             out.append(doc[start : sent.end])
     merged: list[Span] = []
     for seg in out:
-        if not seg.text.strip():
+        if not span_index.span_text(seg).strip():
             continue
         previous = merged[-1] if merged else None
         if (
             previous is not None
             and previous.end == seg.start
-            and seg.text[:1].islower()
+            and span_index.span_text(seg)[:1].islower()
             and previous.text.rstrip()[-1:] in {",", ";"}
         ):  # the parser ended a sentence at a comma: "Shr 20.9p, | a 22.3 pct rise"
             merged[-1] = doc[previous.start : seg.end]

@@ -28,7 +28,7 @@ def assign_statuses(doc: Doc, seg: Span, resolved: list[Resolved]) -> None:
 def note_list_opener(doc: Doc, seg: Span, ctx: Context) -> None:
     """A line ending in a colon opens a list: "For the fourth quarter of 2019, the Company
     expects:" gives its bullets its status; any other line that is no bullet closes it."""
-    if seg.text.rstrip().endswith(":"):
+    if span_index.span_text(seg).rstrip().endswith(":"):
         found = [
             c._.newsfacts_status
             for c in span_index.starting_in(doc, metrics.STATUS_KEY, seg.start, seg.end)

@@ -16,7 +16,7 @@ def basis_tokens(doc: Doc, start: int, end: int) -> set[int]:
         return set()
     span = doc[start:end]
     inside: set[int] = set()
-    for match in vocab.bases.finditer(span.text):
+    for match in vocab.bases.finditer(span_index.span_text(span)):
         words = span.char_span(match.start(), match.end(), alignment_mode="expand")
         if words is not None:
             inside.update(range(words.start, words.end))
@@ -43,7 +43,7 @@ def noun_phrase(head: Token) -> str:
 
 def phrase(span: Span) -> str:
     """A cue's words as the lexicon spells them: a wrapped "per\nshare" is "per share"."""
-    return " ".join(span.text.casefold().split())
+    return " ".join(span_index.span_text(span).casefold().split())
 
 
 def count_noun_after(span: Span) -> bool:
