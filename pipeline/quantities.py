@@ -324,7 +324,8 @@ def _own_words(
     ("1987\nEuro Disney"); a currency other than the one written before the number, which
     starts the next figure ("EUR 5.9 million USD 8.4 m"); a symbol that starts the next
     figure ("10 $30"). A one-letter scale written apart ("5 m") needs a currency ("EUR 5
-    m"), and so does "k" ("4K video").
+    m"), and so does "k" ("4K video"); a currency that is also a verb needs a scale ("426
+    billion won", not "in 2018 won").
     """
     entry = g.after[unit.form] if unit else None
     if (
@@ -332,6 +333,7 @@ def _own_words(
         and entry is not None
         and (
             (unit.form in g.glued_only and not unit.glued)
+            or (unit.form in g.needs_scale and scale is None)  # "in 2018 won the award"
             or (
                 scale is None
                 and "\n" in text[unit.gap_start : unit.start]

@@ -48,6 +48,7 @@ class ValueData(BaseModel):
     scales: dict[str, Scale]
     glued_only: list[str]
     needs_currency: list[str]
+    needs_scale: list[str] = []
     number_words: dict[str, float]
     fractions_before_scale: dict[str, float]
     fractions_after_by: dict[str, float]
@@ -124,6 +125,7 @@ class Grammar:
     scales: dict[str, float]
     glued_only: frozenset[str]
     needs_currency: frozenset[str]
+    needs_scale: frozenset[str]
     number_words: dict[str, float]
     fractions_before_scale: dict[str, float]
     first_words: frozenset[str]
@@ -270,6 +272,7 @@ def grammar() -> Grammar:
         scales={fold(f): s.factor for s in data.scales.values() for f in s.forms},
         glued_only=frozenset(fold(f) for f in data.glued_only),
         needs_currency=frozenset(fold(f) for f in data.needs_currency),
+        needs_scale=frozenset(fold(f) for f in data.needs_scale),
         number_words=words,
         fractions_before_scale=fractions_before,
         first_words=frozenset(
