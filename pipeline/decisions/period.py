@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .. import periods as period_rules
 from ..components import metrics, organizations, periods, span_index
@@ -112,7 +112,11 @@ def assign_periods(doc: Doc, candidates: list[Candidate], period_spans: list[Spa
                 cand.change and p._.newsfacts_period.same_period and p.start >= cand.span.end
             )
         ]
-        cand.period_options = [c.span for c in rank_periods(doc, cand.span, own)]
+        main = [  # "betting on a recovery in the second half": that clause's own period
+            p for p in own
+            if not (p.start >= cand.span.end and _in_other_clause(p.root, cand.span.root))
+        ]
+        cand.period_options = [c.span for c in rank_periods(doc, cand.span, main or own)]
         if cand.period_options:
             cand.period_expr = cand.period_options[0]
 
@@ -450,7 +454,25 @@ def period_distance(doc: Doc, value: Span, period: Span) -> int:
         period.root
     ):
         gap -= 8  # "1.08 billion dlrs ... earned in 1986": the period hangs off the value
+    if period.start >= value.end and _in_other_clause(period.root, value.root):
+        gap += 12  # "forecast 45 billion yen, betting on a recovery in the second half"
     return gap
+
+
+def _in_other_clause(token: Token, value: Token) -> bool:
+    """`token` sits in an adverbial or relative clause that does not hold the value."""
+    node = token
+    for _ in range(12):
+        if node.head.i == node.i:
+            return False
+        if (
+            node.dep_ in ("advcl", "acl", "relcl")
+            and not node.is_ancestor(value)
+            and not value.is_ancestor(node)  # "the 238 mln dlrs it expects for the year"
+        ):
+            return True
+        node = node.head
+    return False
 
 
 def is_figure_period(span: Span) -> bool:
