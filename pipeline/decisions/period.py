@@ -469,6 +469,9 @@ def _in_other_clause(token: Token, value: Token) -> bool:
             node.dep_ in ("advcl", "acl", "relcl")
             and not node.is_ancestor(value)
             and not value.is_ancestor(node)  # "the 238 mln dlrs it expects for the year"
+            # but "had sales of 67 mln dlrs when it was acquired in 1971" dates the figure
+            and not any(c.dep_ == "advmod" and c.lower_ == "when" for c in node.children)
+            and not any(c.dep_ == "mark" for c in node.children)
         ):
             return True
         node = node.head
