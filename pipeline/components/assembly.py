@@ -106,7 +106,8 @@ def segment_facts(doc: Doc, seg: Span, ctx: context.Context) -> list[Fact]:
     period.date_by_events(doc, segments.in_segment(doc, periods.SPANS_KEY, seg), candidates)
     resolved: list[context.Resolved] = []
     for cand in candidates:
-        org = owner.owner_of(doc, cand.span)
+        cand.owners = owner.ranked_owners(doc, cand.span)
+        org = owner.best_owner(cand.owners)
         if org is None:
             continue
         metric.inherit_metric(cand, resolved, ctx)
@@ -226,7 +227,7 @@ def confidence(
     metric word, a forecast, an owner with rivals in the parse or found only loosely rank
     lower. The period's presence says nothing: stated periods are as often wrong as
     inherited ones."""
-    ranked = owner.ranked_owners(seg.doc, cand.span)
+    ranked = cand.owners or owner.ranked_owners(seg.doc, cand.span)
     signs: dict[str, object] = {
         "lead": seg.start_char < _LEAD_CHARS,
         "table": bool(segments.TABLE_ROW.search(span_index.span_text(seg))),

@@ -524,10 +524,16 @@ def _its_subjects(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
     """A proper name the tagger missed or called a person is a company when its own clause
     says "its" of it: "Adler Haustechnik lifted its outlook", "Lindqvist Robotics said at its
     capital markets day". People say "his" or "her"."""
+    its = [t.i for t in doc if t.lower_ == "its"]
+    if not its:
+        return []
     taken = {i for c in named for i in range(c.start, c.end)}
+    sentence_end = {t.i: sent.end for sent in doc.sents for t in sent}
     found = []
     for token in doc:
-        if token.dep_ not in ("nsubj", "nsubjpass") or token.i in taken:
+        if token.pos_ != "PROPN" or token.dep_ not in ("nsubj", "nsubjpass") or token.i in taken:
+            continue
+        if not any(token.i < i < sentence_end[token.i] for i in its):
             continue
         verb = token.head
         subject = {t.i for t in token.subtree}
@@ -550,8 +556,9 @@ def _its_subjects(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
             first += 1  # "£15m. Managment": a figure's tail is no part of the name
         if not doc[first].text[:1].isupper():
             continue
+        floor = _sentence_start(token)
         while (
-            first > token.sent.start
+            first > floor
             and doc[first - 1].text[:1].isupper()
             and first <= doc[first - 1].head.i <= token.i
         ):
@@ -666,7 +673,7 @@ def _without_colon_datelines(doc: Doc, named: list[_Candidate]) -> list[_Candida
     kept = []
     for cand in named:
         colon = cand.end
-        opens = cand.start == doc[cand.start].sent.start or doc[cand.start - 1].is_space
+        opens = bool(doc[cand.start].is_sent_start) or doc[cand.start - 1].is_space
         if (
             opens
             and colon + 1 < len(doc)
@@ -860,6 +867,14 @@ def _entity_mentions(doc: Doc, tickers: set[int]) -> list[_Candidate]:
     return found
 
 
+def _sentence_start(token: Token) -> int:
+    """The index its sentence starts at, found by walking back (`token.sent` scans)."""
+    i = token.i
+    while i > 0 and not token.doc[i].is_sent_start:
+        i -= 1
+    return i
+
+
 def _registered_names(doc: Doc) -> list[_Candidate]:
     """Capitalised words before a legal form are a company whatever the tagger made of
     them: "Ashdown Breweries Plc said", "Vaskiluoto Oyj proposes"."""
@@ -868,9 +883,9 @@ def _registered_names(doc: Doc) -> list[_Candidate]:
     for token in doc:
         if fold(token.text) not in suffixes or not token.text[:1].isupper() or token.i == 0:
             continue
-        start = token.i
+        start, floor = token.i, _sentence_start(token)
         while (
-            start > token.sent.start
+            start > floor
             and token.i - start < _MAX_NAME_TOKENS
             and not doc[start - 1].is_space
             and "\n" not in doc[start - 1].whitespace_

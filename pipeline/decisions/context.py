@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from spacy.tokens import Doc, Span
 
@@ -91,6 +92,7 @@ class Candidate:
     baseline: bool = False
     revision: bool = False
     notes: list[str] = field(default_factory=list)
+    owners: list[Any] = field(default_factory=list)  # decisions.owner's ranking, best first
 
 
 @dataclass(slots=True)

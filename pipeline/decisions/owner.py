@@ -58,7 +58,11 @@ def owner_of(doc: Doc, span: Span) -> OrgMention | None:
     """The organization the figure at `span` is about: the best-ranked candidate, unless
     that is a public body or a place ("figures from the Office for National Statistics
     showed", "Brazil cut rates to 5.5%"), which makes the figure no company's."""
-    ranked = ranked_owners(doc, span)
+    return best_owner(ranked_owners(doc, span))
+
+
+def best_owner(ranked: list[OwnerCandidate]) -> OrgMention | None:
+    """The head of a ranking, unless it is a public body or a place."""
     if not ranked or ranked[0].org.kind == "public":
         return None
     return ranked[0].org
