@@ -2,7 +2,7 @@
 
 The floors sit a little under the scores measured when they were set (see the issue notes
 and README); raise them as extraction improves. The gold is read from ../shared/dev and
-never copied into the project; tests/data/written-gold.jsonl is the project's own.
+never copied into the project; tests/data/written-gold*.jsonl are the project's own.
 """
 
 from __future__ import annotations
@@ -28,9 +28,14 @@ FLOORS = {  # (core F1, status accuracy, core precision)
     "fincausal2-dev.jsonl": (0.895, 0.95, 0.88),
     # original articles (invented companies) written and annotated for this project by an
     # annotator who never saw the extractor's output; kept in tests/data
-    "written-gold.jsonl": (0.80, 0.95, 0.79),
+    "written-gold.jsonl": (0.83, 0.95, 0.81),
     # a second batch, press releases and scraped web news above all (first score 0.377)
-    "written-gold-2.jsonl": (0.57, 0.95, 0.60),
+    "written-gold-2.jsonl": (0.68, 0.95, 0.70),
+    # third to fifth batches: scraped 2019 web pages (first score 0.497), 1987 wire and
+    # PhraseBank-style sentences (0.795), web pages flattened to one line as crawled (0.507)
+    "written-gold-3.jsonl": (0.72, 0.93, 0.72),
+    "written-gold-4.jsonl": (0.91, 0.95, 0.94),
+    "written-gold-5.jsonl": (0.70, 0.95, 0.70),
 }
 
 
