@@ -74,7 +74,19 @@ def rejection(doc: Doc, seg: Span, span: Span, cues: list[Span]) -> str | None:
     noun = metric.of_owner(doc, span)
     if noun is not None and doc[noun].lower_ in vocab.price_nouns:
         return "price"  # "an estimated price of 26 to 29 dlrs per share"
+    if q.per_share and _after_price_noun(doc, seg, span, cues):
+        return "price"  # "bought 498,800 shares at prices ranging from 18.92 dlrs a share"
     return None
+
+
+def _after_price_noun(doc: Doc, seg: Span, span: Span, cues: list[Span]) -> bool:
+    """A price noun shortly before a per-share figure, with no metric word between."""
+    vocab = vocabulary.load()
+    window = range(max(seg.start, span.start - 6), span.start)
+    prices = [i for i in window if doc[i].lower_ in vocab.price_nouns]
+    if not prices:
+        return False
+    return not any(prices[-1] < c.start < span.start for c in cues)
 
 
 def public_cue(doc: Doc, cue: Span) -> bool:
