@@ -282,6 +282,9 @@ def habitual(seg: Span) -> bool:
     return bool(vocabulary.load().habitual.search(text))
 
 
+_REPORTING_SPANS = frozenset({"quarter", "half", "nine_months", "year"})
+
+
 def carry_reference(
     doc: Doc, seg: Span, resolved: list[Resolved], period_spans: list[Span], ctx: Context
 ) -> None:
@@ -297,6 +300,9 @@ def carry_reference(
         and not looks_back(r.cand.period_expr._.newsfacts_period)
         and r.cand.period_expr._.newsfacts_period.kind != "ytd"
     ]
+    coarse = ctx.reference is not None and ctx.reference.granularity in _REPORTING_SPANS
+    if coarse:  # a month beside a results story's quarter ("mall sales fell 11% in July")
+        current = [r for r in current if r.period is not None and r.period.granularity != "month"]
     if current and current[0].period is not None:
         ctx.set_reference(current[0].period, current[0].org.parent or current[0].org.name)
     else:
