@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from ..components import span_index, values
 from . import tokens, vocabulary
 
 _BOUNDS = {"more", "less", "fewer"}
@@ -42,6 +43,8 @@ def comparison(doc: Doc, seg: Span, span: Span) -> tuple[bool, bool]:
         if word == "than" and i + 1 < len(doc) and doc[i + 1].pos_ in ("VERB", "AUX"):
             return False, False  # "net sales more than doubled to 154.1 billion yen"
         if word in vocab.comparative_markers:
+            if foreseen_after(doc, seg, span):
+                return False, False  # "EPS: $1.02 vs. 95 cents expected": the estimate
             window = doc[max(seg.start, i - 8) : span.start]
             # "from its previous forecast of 42 million" revises the company's own
             # outlook; "compared to the consensus estimate of" cites other people's
@@ -57,3 +60,27 @@ def comparison(doc: Doc, seg: Span, span: Span) -> tuple[bool, bool]:
         if steps >= 8:
             break
     return False, False
+
+
+_FORESEEN = frozenset({"expected", "estimated", "forecast", "anticipated", "projected"})
+_FILLER = frozenset({"per", "a", "share", "as", ")", "(", "adjusted"})
+
+
+def foreseen_after(doc: Doc, seg: Span, span: Span) -> bool:
+    """A figure followed by the word that makes it others' expectation: "95 cents
+    expected", "$3.15 billion as expected by analysts" (a results scorecard's line)."""
+    i = span.end
+    while i < seg.end and i - span.end < 4 and (doc[i].is_space or doc[i].lower_ in _FILLER):
+        i += 1
+    return i < seg.end and doc[i].lower_ in _FORESEEN
+
+
+def set_against_forecast(doc: Doc, seg: Span, span: Span) -> bool:
+    """ "$1.02 vs. 95 cents expected": the figure before "vs." is the actual one."""
+    i = span.end
+    while i < seg.end and doc[i].is_space:
+        i += 1
+    if i >= seg.end or doc[i].lower_.rstrip(".") not in ("vs", "versus"):
+        return False
+    following = span_index.starting_in(doc, values.SPANS_KEY, i + 1, min(i + 4, seg.end))
+    return bool(following) and foreseen_after(doc, seg, following[0])

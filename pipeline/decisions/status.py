@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 
 from ..components import metrics, span_index
 from ..facts import Status
-from . import segments, tokens, vocabulary
+from . import comparative, segments, tokens, vocabulary
 
 if TYPE_CHECKING:
     from .context import Candidate, Context, Resolved
@@ -52,6 +52,10 @@ def status_of(doc: Doc, seg: Span, cand: Candidate, metric: str) -> Status:
     """The nearest status cue on the value's left, unless a past-tense verb or a
     comparative stands between them; job cuts are plans unless stated as done."""
     vocab = vocabulary.load()
+    if comparative.foreseen_after(doc, seg, cand.span) and not metric.startswith("job_cuts"):
+        return "forecast"  # "Revenue: $4.12 billion vs. $4.07 billion expected"
+    if comparative.set_against_forecast(doc, seg, cand.span):
+        return "actual"  # the "$4.12 billion" the expectation is set against
     statuses = {s.start: s._.newsfacts_status for s in doc.spans[metrics.STATUS_KEY]}
     found: Status = "actual"
     i = cand.span.start - 1
