@@ -157,6 +157,15 @@ def anaphoric(doc: Doc, seg: Span, span: Span, cand: Candidate, ctx: Context) ->
     """A figure whose subject is a pronoun for the previous sentence's figure: "its $6.7
     billion operating income ... But it's down about 36% from $10.6 billion in 2016"."""
     subject = owner.clause_subject(span)
+    if (
+        ctx.last_metric is not None
+        and subject is not None
+        and subject.lower_ in vocabulary.load().third_parties
+        and cand.quantity.kind == "money"
+    ):  # "EBIT climbed to 218 million euros. Analysts had expected 204 million euros."
+        cand.metric = ctx.last_metric
+        cand.notes.append("the previous sentence's metric, as others foresaw it")
+        return cand
     if ctx.last_metric is None or subject is None or subject.lower_ not in _ANAPHORS:
         return None
     direction = change.direction_near(doc, seg, span)
