@@ -903,7 +903,8 @@ def _registered_names(doc: Doc) -> list[_Candidate]:
 
 
 def _name_chunk(token: Token) -> Span:
-    """The proper-name chunk ending at `token`: "Bank of Aland", "KCI Konecranes"."""
+    """The proper-name chunk ending at `token`, or headed by it: "Bank of Aland", "KCI
+    Konecranes", "Dalby & Finch"."""
     doc, start = token.doc, token.i
     while start > 0 and token.i - start < _MAX_NAME_TOKENS:
         prev = doc[start - 1]
@@ -913,7 +914,17 @@ def _name_chunk(token: Token) -> Span:
             start -= 1
         else:
             break
-    return doc[start : token.i + 1]
+    end = token.i + 1
+    while (  # "Dalby & Finch": the tagger heads the name at its first word
+        end + 1 < len(doc)
+        and doc[end].text == "&"
+        and doc[end + 1].pos_ == "PROPN"
+        and _is_name_token(doc[end + 1])
+    ):
+        end += 2
+        while end < len(doc) and doc[end].pos_ == "PROPN" and _is_name_token(doc[end]):
+            end += 1
+    return doc[start:end]
 
 
 def _possessor_mentions(doc: Doc, named: list[_Candidate], tickers: set[int]) -> list[_Candidate]:
