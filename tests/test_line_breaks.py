@@ -35,3 +35,14 @@ def test_a_hard_wrapped_story_keeps_its_wraps() -> None:
     assert not begins_sentence(lines[1], lines[2], True)
     page = ["Acme Corp reported results today.", "Share this article", "Tweet", "x"]
     assert not hard_wrapped(page)
+
+
+def test_a_sentence_wrapped_after_an_open_word_is_not_split() -> None:
+    before = "Acme Corp said net profit rose 5% in 2019, and Beta Corp, its partner in the"
+    assert not begins_sentence(before, "Venture, said revenue rose 3% in 2019.", False)
+    assert not begins_sentence("net profit for the", "Third quarter rose 5% to $2 million.", False)
+
+
+def test_a_bullet_item_ends_at_its_line() -> None:
+    bullet = "- Non-GAAP net income per diluted share of $0.60 to $0.62 for the quarter"
+    assert begins_sentence(bullet, "For fiscal 2019, the Company now expects more.", False)

@@ -315,3 +315,15 @@ def test_a_byline_and_a_coin_are_no_companies(nlp: Language) -> None:
     names = {s._.newsfacts_org.name for s in doc.spans[component.SPANS_KEY]}
     assert "Harlow Foods" in names
     assert not names & {"Marcus Reyes", "Bitcoin", "XRP"}
+
+
+@pytest.mark.slow
+def test_a_titled_person_and_a_common_word_are_not_made_companies(nlp: Language) -> None:
+    doc = nlp(
+        "Acme Corp said sales rose 3% in 2019. Analysts said President Marlow criticised "
+        "its decision, and Marlow praised its revenue. Total SA said its output fell. "
+        "Total revenue at Bexley Plc rose 5%."
+    )
+    mentions = [(s.text, s._.newsfacts_org.name) for s in doc.spans[component.SPANS_KEY]]
+    assert not any(name == "Marlow" for _, name in mentions)
+    assert ("Total", "Total") not in mentions

@@ -25,6 +25,8 @@ _WRAP_WIDTH = range(50, 81)  # a hard-wrapped line's length
 _WRAPPED_SHARE = 0.4  # of the lines: a text wrapped at a fixed width
 _FINISHED = re.compile(r"[.!?][\"'\u201d)]?$")
 _PROSE_WORDS = 4
+_OPEN_ENDINGS = frozenset({"the", "a", "an", "of", "in", "on", "at", "to", "for", "and", "or",
+                           "by", "with", "from", "its", "their", "his", "her"})
 _OPENING_QUOTES = "\"'\u201c\u2018"
 _BULLET = re.compile(r"^(?:[-*\u2022\u2013\u2014]\s|\d+[.)]\s)")
 
@@ -35,7 +37,7 @@ def make_line_breaks(nlp: Language, name: str) -> LineBreaks:
 
 
 def hard_wrapped(lines: list[str]) -> bool:
-    """Most of the lines (the last of each paragraph aside) are of one wrapping width."""
+    """Enough of the lines (the text's last aside) are of one wrapping width."""
     body = [len(line.strip()) for line in lines[:-1] if line.strip()]
     return len(body) >= 3 and sum(n in _WRAP_WIDTH for n in body) >= _WRAPPED_SHARE * len(body)
 
@@ -59,7 +61,18 @@ def begins_sentence(before: str, after: str, wrapped: bool) -> bool:
         return False  # "lower at\n154.6 mln guilders": a figure continues the sentence
     if wrapped:  # a wrap, or a wire table's rows: the parser reads them together
         return False
-    return finished(before) or finished(after)
+    if finished(before) or _BULLET.match(before.lstrip()):
+        return True  # a finished sentence, or a bullet's item, ends at its line
+    # a finished line after a short unfinished one (a heading, a timestamp, chrome); not
+    # the rest of a sentence wrapped after "its partner in the" or "chief executive John"
+    ending = before.rstrip()
+    tail = ending.split()[-1].casefold() if ending.split() else ""
+    return (
+        finished(after)
+        and len(ending) < _WRAP_WIDTH.start
+        and not ending.endswith(",")
+        and tail not in _OPEN_ENDINGS
+    )
 
 
 class LineBreaks:

@@ -215,6 +215,8 @@ def _named(span: Span, via: Via) -> _Candidate | None:
     span = _trimmed(span)
     if len(span) == 0 or "\n" in span.text:
         return None
+    if fold(span[-1].text) in ("updated", "published"):
+        return None  # a timestamp's "7:02 AM UTC Updated on ...": page furniture
     if any(
         (t.like_num and not (via == "ticker" and t.text.isdigit() and t.i < span.end - 1))
         or t.is_currency
@@ -264,10 +266,7 @@ def _is_byline(span: Span) -> bool:
     i = span.start - 1
     if i < 0 or doc[i].text != "By":
         return False
-    if i == 0:
-        return True
-    gap = doc[i - 1].text if doc[i - 1].is_space else doc[i - 1].whitespace_
-    return "\n" in gap or doc[i - 1].is_space
+    return i == 0 or doc[i - 1].is_space  # a space token: a line break or a wide gap
 
 
 def _place_of_base(span: Span) -> bool:
@@ -527,6 +526,9 @@ def _its_subjects(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
     its = [t.i for t in doc if t.lower_ == "its"]
     if not its:
         return []
+    repeated = Counter(t.text for t in doc if not t.is_sent_start)
+    titles = word_set("honorifics") | word_set("person_titles")
+    titled = {t.text for t in doc[1:] if doc[t.i - 1].lower_ in titles}
     taken = {i for c in named for i in range(c.start, c.end)}
     sentence_end = {t.i: sent.end for sent in doc.sents for t in sent}
     found = []
@@ -563,17 +565,23 @@ def _its_subjects(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
             and first <= doc[first - 1].head.i <= token.i
         ):
             first -= 1  # "Thai Airways International": a nationality word may begin it
-        if first == token.i and not _named_again(token):
+        if first == token.i and not _named_again(token, repeated):
             continue  # one capitalised word once, opening its sentence: a heading's word
-        found.append(_Candidate(first, token.i + 1, replace(org, via="pattern")))
+        around = doc[max(first - 2, 0) : token.i + 1]  # "President Trump", "chief executive X"
+        candidate = _named(doc[first : token.i + 1], "pattern")  # roles, places, outlets
+        if (
+            candidate is not None
+            and not any(t.lower_ in titles for t in around)
+            and token.text not in titled  # "... President Trump ... and Trump praised its"
+        ):
+            found.append(candidate)
     return found
 
 
-def _named_again(token: Token) -> bool:
-    """The word recurs, capitalised, inside a sentence elsewhere in the document."""
-    return any(
-        t.text == token.text and t.i != token.i and not t.is_sent_start for t in token.doc
-    )
+def _named_again(token: Token, inside: Counter[str]) -> bool:
+    """The word recurs, capitalised, inside a sentence elsewhere in the document
+    (`inside` counts the words not opening a sentence)."""
+    return inside[token.text] > (0 if token.is_sent_start else 1)
 
 
 def _own_clause(token: Token, verb: Token) -> bool:
@@ -587,6 +595,12 @@ def _own_clause(token: Token, verb: Token) -> bool:
             return False
         node = node.head
     return False
+
+
+def _modifies_metric(token: Token) -> bool:
+    """The word opens a metric's noun phrase: "Total revenue", "Net sales"."""
+    nxt = token.i + 1
+    return nxt < len(token.doc) and token.doc[nxt].lower_ in word_set("metric_nouns")
 
 
 def _short_forms(named: list[_Candidate]) -> list[_Candidate]:
@@ -630,17 +644,20 @@ def _repeated_names(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
     if not names:
         return []
     taken = {i for cand in named for i in range(cand.start, cand.end)}
+    plain = {t.lower_ for t in doc if t.text.islower()}
     found = []
     for token in doc:
         if token.i in taken or not token.text[:1].isupper():
             continue
         for words, org in names.get(token.text.casefold(), ()):
+            if len(words) == 1 and (words[0] in plain or _modifies_metric(token)):
+                continue  # "Total revenue rose" after "Total SA": a word, not the name
             end = token.i + len(words)
             if end <= len(doc) and all(
                 doc[token.i + k].text.casefold() == w and token.i + k not in taken
                 for k, w in enumerate(words)
             ):
-                found.append(_Candidate(token.i, end, org))
+                found.append(_Candidate(token.i, end, replace(org, via="pattern")))
                 break
     return found
 
@@ -673,14 +690,20 @@ def _without_colon_datelines(doc: Doc, named: list[_Candidate]) -> list[_Candida
     kept = []
     for cand in named:
         colon = cand.end
-        opens = bool(doc[cand.start].is_sent_start) or doc[cand.start - 1].is_space
+        opens = (
+            cand.start == 0 or bool(doc[cand.start].is_sent_start) or doc[cand.start - 1].is_space
+        )
         if (
             opens
             and colon + 1 < len(doc)
             and doc[colon].text == ":"
             and (
-                any(colon < start <= colon + 6 for start in starts)  # "Chennai: Auto parts
-                or doc[cand.start].ent_type_ in ("GPE", "LOC", "NORP")  # maker Acme Ltd"
+                doc[cand.start].ent_type_ in ("GPE", "LOC", "NORP")
+                or (  # "Chennai: Auto parts maker Acme Ltd", not "Tesla: Panasonic Corp cuts"
+                    any(colon < start <= colon + 6 for start in starts)
+                    and doc[cand.start].ent_type_ != "ORG"
+                    and cand.org.via not in ("ticker", "gazetteer")
+                )
             )
         ):
             continue
@@ -1496,7 +1519,8 @@ def _in_sentence(
     last organization before it."""
     if subject is not None and subject.end <= token.i:
         return subject.org
-    before = [c for c in [*in_sent, *found] if token.sent.start <= c.start and c.end <= token.i]
+    floor = _sentence_start(token)
+    before = [c for c in [*in_sent, *found] if floor <= c.start and c.end <= token.i]
     return max(before, key=lambda c: c.start).org if before else None
 
 
@@ -1638,8 +1662,9 @@ def _place_subject(subject: Token) -> OrgMention | None:
 def _opens_dateline(token: Token) -> bool:
     """A place that opens its sentence before a comma and a date, a dash or a colon: the
     dateline of the story ("CHICAGO, April 21 -", "New Delhi:"), not its subject."""
-    sent = token.sent
-    words = [t for t in sent if not t.is_space]
+    doc = token.doc
+    start = _sentence_start(token)
+    words = [t for t in doc[start : min(token.i + 7, len(doc))] if not t.is_space]
     i = next((k for k, t in enumerate(words) if t.i == token.i), None)
     if i is None or i > 3:
         return False

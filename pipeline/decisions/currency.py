@@ -113,8 +113,8 @@ def stated_dollar(doc: Doc, salient: str | None) -> str:
     if stated is not None:  # "Figures for Acme are in Canadian dollars."
         return _dollar_named(stated.group(1)) or "USD"
     lead = text[:400]
-    for code, in_name, dateline in _dollar_places():
-        if (salient and in_name.search(salient)) or dateline.search(lead):
+    for code, in_name, dateline, gap in _dollar_places():
+        if (salient and in_name.search(salient)) or dateline.search(lead) or gap.search(lead):
             return code  # "CALGARY -- ... $412 million ... US$2.7 billion": "$" is the local one
     if us_named:
         return "USD"
@@ -155,18 +155,27 @@ def _listing_dollar(text: str) -> str | None:
 
 
 @cache
-def _dollar_places() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
-    """Per dollar: its places as a word of a company name, and opening a dateline."""
+def _dollar_places() -> tuple[
+    tuple[str, re.Pattern[str], re.Pattern[str], re.Pattern[str]], ...
+]:
+    """Per dollar: its places as a word of a company name, opening a dateline, and in
+    capitals after a flattened page's gap."""
     patterns = []
     for code, places in quantities.currency_context().dollar_places.items():
         names = "|".join(re.escape(p) for p in places)
         in_name = re.compile(rf"\b(?:{names})\b")
         dateline = re.compile(
-            # at a line's start, or a flattened page's wide gap ("Share  SYDNEY (Reuters) -")
-            rf"(?:^|\n|\s\s)\s*(?:{names})\b[^\n]{{0,30}}?(?:\(Reuters\)\s*)?[-\u2013\u2014]",
+            rf"(?:^|\n)\s*(?:{names})\b[^\n]{{0,30}}?(?:\(Reuters\)\s*)?[-\u2013\u2014]",
             re.IGNORECASE,
         )
-        patterns.append((code, in_name, dateline))
+        # a flattened page's wide gap before the capitals of a wire dateline ("Share  SYDNEY
+        # (Reuters) -"), not "  Toronto-based analysts"
+        upper = "|".join(re.escape(p.upper()) for p in places)
+        gap = re.compile(
+            rf"\s\s(?:{upper})\b[^\n]{{0,30}}?"
+            rf"(?:\(Reuters\)\s*[-\u2013\u2014]|\s[-\u2013\u2014]{{1,2}}\s)"
+        )
+        patterns.append((code, in_name, dateline, gap))
     return tuple(patterns)
 
 

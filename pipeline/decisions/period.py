@@ -324,7 +324,8 @@ def update_reference(doc: Doc, period_spans: list[Span], ctx: Context, seg: Span
             continue
         if expr.offset is not None or expr.upcoming:
             # "last year" looks back; "the new year", "estimates for the current fiscal
-            # year" are the outlook's period, not the one the article reports
+            # year", "shares are up 6.3% so far this year" speak of other periods than the
+            # one the article reports
             continue
         if expr.kind in ("month", "ytd") or (
             expr.kind == "weeks" and expr.length not in _FISCAL_WEEKS

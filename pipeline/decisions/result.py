@@ -293,7 +293,7 @@ def part_of_total(doc: Doc, seg: Span, span: Span) -> bool:
     word, before = doc[i].lower_, tokens.previous_word(doc, i, seg.start)
     if not (
         word in ("including", "comprising")
-        or (word == "of" and before in ("consists", "consisting", "comprised", "which"))
+        or (word == "of" and before in ("consists", "consisting", "comprised"))
     ):
         return False
     kind = span._.newsfacts_quantity.kind
