@@ -1,5 +1,8 @@
 """Line breaks of scraped pages end sentences; wire wraps and table rows do not."""
 
+import pytest
+from spacy.language import Language
+
 from pipeline.components.line_breaks import begins_sentence, hard_wrapped
 
 
@@ -46,3 +49,10 @@ def test_a_sentence_wrapped_after_an_open_word_is_not_split() -> None:
 def test_a_bullet_item_ends_at_its_line() -> None:
     bullet = "- Non-GAAP net income per diluted share of $0.60 to $0.62 for the quarter"
     assert begins_sentence(bullet, "For fiscal 2019, the Company now expects more.", False)
+
+
+@pytest.mark.slow
+def test_a_line_start_is_not_followed_by_another_start_a_word_later(nlp: Language) -> None:
+    doc = nlp("Updated on July 31, 2019, 9:02 AM UTC\nBrenner Armaturen AG's profit rose.")
+    starts = [t.text for t in doc if t.is_sent_start]
+    assert "Brenner" in starts and "Armaturen" not in starts

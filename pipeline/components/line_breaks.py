@@ -94,6 +94,8 @@ class LineBreaks:
             if token.idx in starts and not token.is_space:
                 token.is_sent_start = True
                 following = token.i + 1
-                if _BULLET.match(token.text + " ") and following < len(doc):
-                    doc[following].is_sent_start = False  # "- Revenue of ...": one sentence
+                if following < len(doc) and not doc[following].is_space:
+                    # the parser keeps the start it is given but may add one a word later:
+                    # "- Revenue of ...", "Adler Haustechnik AG's profit ..." are one sentence
+                    doc[following].is_sent_start = False
         return doc
