@@ -121,6 +121,16 @@ def assign_periods(doc: Doc, candidates: list[Candidate], period_spans: list[Spa
             cand.period_expr = cand.period_options[0]
 
 
+def _is_year_label(doc: Doc, span: Span) -> bool:
+    """ "(2018: £571m)": a bracketed label opening a prior year's figure."""
+    return (
+        span.start > 0
+        and span.end < len(doc)
+        and doc[span.start - 1].text == "("
+        and doc[span.end].text == ":"
+    )
+
+
 def _year_labels(
     doc: Doc, ordered: list[Candidate], period_spans: list[Span]
 ) -> dict[int, Span]:
@@ -128,9 +138,7 @@ def _year_labels(
     before the colon is the bracketed figure's alone. Keyed by the candidate's id."""
     labelled: dict[int, Span] = {}
     for p in period_spans:
-        if not (p.start > 0 and p.end < len(doc)):
-            continue
-        if doc[p.start - 1].text != "(" or doc[p.end].text != ":":
+        if not _is_year_label(doc, p):
             continue
         following = next((c for c in ordered if c.span.start >= p.end), None)
         if following is not None and following.span.start - p.end <= 2:
@@ -320,8 +328,8 @@ def update_reference(doc: Doc, period_spans: list[Span], ctx: Context, seg: Span
     owner = named[0] if seg.start > 0 and named else None
     for span in period_spans:
         expr = span._.newsfacts_period
-        if expr.kind == "date" or looks_back(expr):
-            continue
+        if expr.kind == "date" or looks_back(expr) or _is_year_label(doc, span):
+            continue  # "(2018: £571m)" labels a prior year's figure, not the article's year
         if expr.offset is not None or expr.upcoming:
             # "last year" looks back; "the new year", "estimates for the current fiscal
             # year", "shares are up 6.3% so far this year" speak of other periods than the
