@@ -178,6 +178,10 @@ def without_unframed_losses(resolved: list[Resolved]) -> list[Resolved]:
     ]
 
 
+_SURPRISE_VERBS = frozenset({"beats", "beat", "misses", "missed", "miss", "tops", "topped",
+                             "exceeds", "exceeded", "trails", "trailed", "lags", "lagged"})
+
+
 def margin_over_figure(doc: Doc, span: Span) -> bool:
     """ "beat the estimate of $1.05 by $0.15", "missed it by ($0.42)", "50 cents a share,
     7 cents a share above estimates": the gap between two figures, not a result."""
@@ -188,7 +192,8 @@ def margin_over_figure(doc: Doc, span: Span) -> bool:
         j = i - 1
         while j >= 0 and doc[j].text in (")", "per", "a", "share"):
             j -= 1
-        return j >= 0 and tokens.value_at(doc, j)
+        # "Q3 EPS of $0.12 misses by $0.03", "Revenue of $688.4M beats by $12.1M"
+        return j >= 0 and (tokens.value_at(doc, j) or doc[j].lower_ in _SURPRISE_VERBS)
     after = [t.lower_ for t in doc[span.end : span.end + 4]]
     while after and after[0] in ("per", "a", "share", ")"):
         after = after[1:]
