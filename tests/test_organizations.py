@@ -309,11 +309,11 @@ def test_subject_accuracy_floor_on_dev_gold(nlp: Language, name: str, floor: flo
 @pytest.mark.slow
 def test_a_byline_and_a_coin_are_no_companies(nlp: Language) -> None:
     doc = nlp(
-        "Harlow Foods beats estimates  Share  Tweet  By Marcus Reyes  Harlow Foods Inc said "
+        "Hartfield Foods beats estimates  Share  Tweet  By Marcus Reyes  Hartfield Foods Inc said "
         "revenue rose. Bitcoin fell 4% and XRP fell 5.1% to $0.2690."
     )
     names = {s._.newsfacts_org.name for s in doc.spans[component.SPANS_KEY]}
-    assert "Harlow Foods" in names
+    assert "Hartfield Foods" in names
     assert not names & {"Marcus Reyes", "Bitcoin", "XRP"}
 
 
