@@ -434,6 +434,9 @@ def _glosses_a_noun(doc: Doc, span: Span, cues: list[Span]) -> bool:
     return not any(c.start <= noun.i < c.end for c in cues)
 
 
+_SURPRISE_WORDS = frozenset({"beats", "misses", "tops", "trails", "lags", "exceeds"})
+
+
 def _modifies_a_noun(doc: Doc, span: Span, cues: list[Span]) -> bool:
     """An amount that modifies a noun that is no metric is that noun's amount: "a 55 mln dlr
     charge", "a $40bn buyback"; not "a 12% drop" (a change) or "9.9 million handsets"."""
@@ -449,6 +452,8 @@ def _modifies_a_noun(doc: Doc, span: Span, cues: list[Span]) -> bool:
         return False  # "a dividend rate of 2.12/share": the denominator, not a noun
     if tokens.value_at(doc, head.i, conversions=True):
         return False
+    if head.lower_ in _SURPRISE_WORDS:
+        return False  # "EPS of $0.12 misses by $0.03": a verb the tagger took for a noun
     covered = [*cues, *span_index.covering(doc, metrics.CHANGES_KEY, head.i),
                *span_index.covering(doc, periods.SPANS_KEY, head.i)]
     if head.i in tokens.basis_tokens(doc, span.end, min(head.i + 8, len(doc))):
