@@ -227,7 +227,7 @@ def confidence(
     metric word, a forecast, an owner with rivals in the parse or found only loosely rank
     lower. The period's presence says nothing: stated periods are as often wrong as
     inherited ones."""
-    ranked = cand.owners or owner.ranked_owners(seg.doc, cand.span)
+    ranked = cand.owners  # set when the owner was decided: a fact has one
     signs: dict[str, object] = {
         "lead": seg.start_char < _LEAD_CHARS,
         "table": bool(segments.TABLE_ROW.search(span_index.span_text(seg))),

@@ -295,7 +295,7 @@ def _is_dateline(span: Span) -> bool:
             close is not None
             and is_news_outlet(doc[span.end + 1 : close].text)
             and close + 1 < len(doc)
-            and doc[close + 1].text in ("-", "--", "\u2014", "\u2013")
+            and doc[close + 1].text in _DASHES
         ):
             return True
     if span.start > 0 and not (doc[span.start - 1].is_space and "\n" in doc[span.start - 1].text):
@@ -530,12 +530,13 @@ def _its_subjects(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
     titles = word_set("honorifics") | word_set("person_titles")
     titled = {t.text for t in doc[1:] if doc[t.i - 1].lower_ in titles}
     taken = {i for c in named for i in range(c.start, c.end)}
-    sentence_end = {t.i: sent.end for sent in doc.sents for t in sent}
+    bounds = {t.i: (sent.start, sent.end) for sent in doc.sents for t in sent}
     found = []
     for token in doc:
         if token.pos_ != "PROPN" or token.dep_ not in ("nsubj", "nsubjpass") or token.i in taken:
             continue
-        if not any(token.i < i < sentence_end[token.i] for i in its):
+        floor, end = bounds[token.i]
+        if not any(token.i < i < end for i in its):
             continue
         verb = token.head
         subject = {t.i for t in token.subtree}
@@ -558,7 +559,6 @@ def _its_subjects(doc: Doc, named: list[_Candidate]) -> list[_Candidate]:
             first += 1  # "£15m. Managment": a figure's tail is no part of the name
         if not doc[first].text[:1].isupper():
             continue
-        floor = _sentence_start(token)
         while (
             first > floor
             and doc[first - 1].text[:1].isupper()
@@ -1180,8 +1180,8 @@ def _unit_name(token: Token, named: list[_Candidate]) -> tuple[int, int] | None:
         return None  # every reading below needs one of the two (called for every token)
     doc = token.doc
     if word in word_set("unit_words") and token.pos_ == "NOUN" and token.is_lower:
-        start = token.i
-        while start > token.sent.start and _unit_name_token(doc[start - 1], doc[start]):
+        start, floor = token.i, _sentence_start(token)
+        while start > floor and _unit_name_token(doc[start - 1], doc[start]):
             start -= 1
         while start < token.i and doc[start].lower_ in _CONNECTORS:
             start += 1
@@ -1192,8 +1192,8 @@ def _unit_name(token: Token, named: list[_Candidate]) -> tuple[int, int] | None:
         and token.text[:1].isupper()
         and any(c.dep_ == "poss" for c in token.children)
     ):
-        start = token.i
-        while start > token.sent.start and _unit_name_token(doc[start - 1], doc[start]):
+        start, floor = token.i, _sentence_start(token)
+        while start > floor and _unit_name_token(doc[start - 1], doc[start]):
             start -= 1
         if start < token.i:
             return start, token.i + 1
@@ -1671,7 +1671,7 @@ def _opens_dateline(token: Token) -> bool:
     after = words[i + 1 : i + 6]
     if not after:
         return False
-    if after[0].text in (":", "-", "--", "\u2014", "\u2013"):
+    if after[0].text == ":" or after[0].text in _DASHES:
         return True
     return after[0].text == "," and any(t.ent_type_ == "DATE" for t in after[1:])
 

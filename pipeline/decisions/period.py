@@ -25,11 +25,9 @@ if TYPE_CHECKING:
     from .context import Candidate, Context, Resolved
 
 _LEAD_CHARS = 400
-
-
-
 # Week counts that make a retailer's fiscal quarter, half, nine months or year.
 _FISCAL_WEEKS = frozenset({13, 14, 26, 27, 39, 40, 52, 53})
+
 
 def figure_periods(doc: Doc, seg: Span) -> list[Span]:
     """The segment's period mentions that may be a figure's period (`is_figure_period`)."""
